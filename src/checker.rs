@@ -1,0 +1,118 @@
+//! The checker: builds the citation ↔ entry index once, runs the enabled rules
+//! and resolves positions.
+
+use std::collections::HashMap;
+
+use crate::diagnostic::Diagnostic;
+use crate::model::{Document, EntryId, Group, Key};
+use crate::rules::{self, Context, RULES};
+use crate::settings::RuleSet;
+use crate::source::SourceFile;
+
+/// Entries and uses of one key.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct KeyUses {
+    /// Entries that carry the key (more than one is a duplicate number).
+    pub entries: Vec<EntryId>,
+    /// Indices into [`Document::citations`] of every use, in source order.
+    pub uses: Vec<usize>,
+}
+
+/// Keys to entries and uses, per group. Built in one pass over the document.
+#[derive(Clone, Debug, Default)]
+pub struct CitationIndex {
+    keys: HashMap<(Group, Key), KeyUses>,
+    /// Keys in order of first appearance (first use, or entry if never used).
+    order: Vec<(Group, Key)>,
+    lists_per_group: HashMap<Group, usize>,
+}
+
+impl CitationIndex {
+    /// Indexes `doc`.
+    pub fn new(doc: &Document) -> Self {
+        let mut index = CitationIndex::default();
+        for (i, citation) in doc.citations.iter().enumerate() {
+            index.slot(citation.group, &citation.key).uses.push(i);
+        }
+        for (id, entry) in doc.entries.iter().enumerate() {
+            index.slot(entry.group, &entry.key).entries.push(id);
+        }
+        for list in &doc.lists {
+            *index.lists_per_group.entry(list.group).or_default() += 1;
+        }
+        index
+    }
+
+    fn slot(&mut self, group: Group, key: &Key) -> &mut KeyUses {
+        let lookup = (group, key.clone());
+        if !self.keys.contains_key(&lookup) {
+            self.order.push(lookup.clone());
+        }
+        self.keys.entry(lookup).or_default()
+    }
+
+    /// Entries and uses of `key` in `group`.
+    pub fn get(&self, group: Group, key: &Key) -> Option<&KeyUses> {
+        self.keys.get(&(group, key.clone()))
+    }
+
+    /// Every key with its entries and uses, in order of first appearance.
+    pub fn iter(&self) -> impl Iterator<Item = (Group, &Key, &KeyUses)> {
+        self.order
+            .iter()
+            .map(|(group, key)| (*group, key, &self.keys[&(*group, key.clone())]))
+    }
+
+    /// Whether `group` has at least one reference list.
+    pub fn has_list(&self, group: Group) -> bool {
+        self.lists_per_group.get(&group).copied().unwrap_or(0) > 0
+    }
+}
+
+/// Runs the enabled rules over a parsed document and returns the findings with
+/// positions resolved, sorted by position.
+pub fn check(
+    source: &SourceFile,
+    doc: &Document,
+    rule_set: &RuleSet,
+    options: &rules::RuleOptions,
+) -> Vec<Diagnostic> {
+    let index = CitationIndex::new(doc);
+    let ctx = Context {
+        doc,
+        text: source.text(),
+        index: &index,
+        options,
+        decode_notes: source.decode_notes(),
+    };
+    let mut diagnostics = Vec::new();
+    for (position, rule) in RULES.iter().enumerate() {
+        let Some(severity) = rule_set.severity_at(position) else {
+            continue;
+        };
+        let before = diagnostics.len();
+        (rule.check)(&ctx, &mut diagnostics);
+        if let Some(forced) = severity.forced() {
+            for diagnostic in &mut diagnostics[before..] {
+                diagnostic.severity = forced;
+            }
+        }
+    }
+    resolve_positions(source, &mut diagnostics);
+    diagnostics.sort_by(|a, b| {
+        (a.span.start, a.code, a.span.end).cmp(&(b.span.start, b.code, b.span.end))
+    });
+    diagnostics
+}
+
+fn resolve_positions(source: &SourceFile, diagnostics: &mut [Diagnostic]) {
+    let text = source.text();
+    let index = source.line_index();
+    for diagnostic in diagnostics {
+        diagnostic.start = index.position(text, diagnostic.span.start);
+        diagnostic.end = index.position(text, diagnostic.span.end);
+        for related in &mut diagnostic.related {
+            related.start = index.position(text, related.span.start);
+        }
+    }
+}

@@ -1,0 +1,254 @@
+//! What a reference entry says about its source: URLs, DOIs, ISBNs, quoted
+//! titles and page pinpoints, each normalised so that two ways of writing the
+//! same source compare equal.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+static URL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"(?i)\bhttps?://[^\s<>"\]\)|]+"#).expect("valid regex"));
+static DOI: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"\b10\.\d{4,9}/[^\s"<>]+"#).expect("valid regex"));
+static ISBN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\bISBN(?:-1[03])?:?[\s\u{a0}]*((?:97[89][\s-]?)?\d[\d\s-]{7,14}[\dX])\b")
+        .expect("valid regex")
+});
+static PINPOINT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:\bp\.\s?p\.|\bpp?\.|\bpages?\b|\bpg\.)\s*(\d+(?:\s*[–—-]\s*\d+)?)")
+        .expect("valid regex")
+});
+/// `web.archive.org/web/20160603000000/http://…`, `archive.ph/20190101000000/…`.
+static ARCHIVE_WRAPPER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^https?://(?:web\.|wayback\.)?archive\.(?:org|ph|is|li|vn|md|fo|today)/(?:web/)?[0-9*]{0,14}(?:[a-z]{2}_)?/(.+)$",
+    )
+    .expect("valid regex")
+});
+
+/// What one entry says about its source.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SourceFacts {
+    /// URLs, normalised (archive URLs count as their original).
+    pub urls: Vec<String>,
+    /// DOIs, lowercased.
+    pub dois: Vec<String>,
+    /// ISBNs as 13 digits (ISBN-10 folded).
+    pub isbns: Vec<String>,
+    /// Quoted titles, normalised.
+    pub titles: Vec<String>,
+    /// Page pinpoints such as `172-173`.
+    pub pinpoints: Vec<String>,
+    /// The whole text, normalised (lowercase words separated by single spaces).
+    pub normalised_text: String,
+}
+
+/// Reads the facts of an entry's text.
+pub fn facts(text: &str) -> SourceFacts {
+    let mut facts = SourceFacts {
+        urls: URL
+            .find_iter(text)
+            .map(|m| normalise_url(trim_url(m.as_str())))
+            .collect(),
+        dois: DOI
+            .find_iter(text)
+            .map(|m| normalise_doi(m.as_str()))
+            .collect(),
+        isbns: ISBN
+            .captures_iter(text)
+            .filter_map(|c| isbn13(&c[1]))
+            .collect(),
+        titles: quoted_titles(text)
+            .into_iter()
+            .map(normalise_words)
+            .filter(|t| t.len() >= 12 && t.contains(' '))
+            .collect(),
+        pinpoints: PINPOINT
+            .captures_iter(text)
+            .map(|c| {
+                c[1].chars()
+                    .filter(|c| !c.is_whitespace())
+                    .map(|c| if matches!(c, '–' | '—') { '-' } else { c })
+                    .collect()
+            })
+            .collect(),
+        normalised_text: normalise_words(text),
+    };
+    for list in [
+        &mut facts.urls,
+        &mut facts.dois,
+        &mut facts.isbns,
+        &mut facts.titles,
+        &mut facts.pinpoints,
+    ] {
+        list.sort();
+        list.dedup();
+    }
+    facts
+}
+
+fn trim_url(url: &str) -> &str {
+    url.trim_end_matches(['.', ',', ';', ':', '\'', '’', '!', '?'])
+}
+
+/// Normalises a URL for comparison: no scheme, no `www.`, lowercase host, no
+/// fragment, no trailing slash; an archive URL becomes the URL it archives.
+pub fn normalise_url(url: &str) -> String {
+    let mut url = url.trim();
+    // Unwrap archive wrappers, possibly nested.
+    let unwrapped;
+    if let Some(caps) = ARCHIVE_WRAPPER.captures(url) {
+        unwrapped = caps[1].to_owned();
+        url = &unwrapped;
+    }
+    let without_scheme =
+        url.split_once("://").map_or(
+            url,
+            |(scheme, rest)| if scheme.len() <= 5 { rest } else { url },
+        );
+    let without_fragment = without_scheme.split('#').next().unwrap_or("");
+    let (host, path) = without_fragment
+        .split_once('/')
+        .map_or((without_fragment, ""), |(h, p)| (h, p));
+    let host = host.to_ascii_lowercase();
+    let host = host.strip_prefix("www.").unwrap_or(&host);
+    let path = path.trim_end_matches('/');
+    if path.is_empty() {
+        host.to_owned()
+    } else {
+        format!("{host}/{path}")
+    }
+}
+
+/// Lowercases a DOI and drops trailing punctuation.
+pub fn normalise_doi(doi: &str) -> String {
+    doi.trim_end_matches(['.', ',', ';', ':', ')'])
+        .to_ascii_lowercase()
+}
+
+/// An ISBN as 13 digits; ISBN-10 is folded to ISBN-13. `None` for anything
+/// that is not 10 or 13 characters long once hyphens and spaces are removed.
+pub fn isbn13(raw: &str) -> Option<String> {
+    let digits: String = raw
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == 'X' || *c == 'x')
+        .collect();
+    match digits.len() {
+        13 if digits.bytes().all(|b| b.is_ascii_digit()) => Some(digits),
+        10 if digits[..9].bytes().all(|b| b.is_ascii_digit()) => {
+            let body = format!("978{}", &digits[..9]);
+            let sum: u32 = body
+                .bytes()
+                .enumerate()
+                .map(|(i, b)| u32::from(b - b'0') * if i % 2 == 0 { 1 } else { 3 })
+                .sum();
+            Some(format!("{body}{}", (10 - sum % 10) % 10))
+        }
+        _ => None,
+    }
+}
+
+/// Lowercase words joined by single spaces; everything that is not a letter or
+/// digit separates words.
+pub fn normalise_words(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for word in text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.extend(word.chars().flat_map(char::to_lowercase));
+    }
+    out
+}
+
+fn is_quote(c: char) -> bool {
+    matches!(c, '"' | '“' | '”' | '«' | '»' | '„')
+}
+
+/// Quoted stretches that look like titles. Every stretch between two quote
+/// marks is a candidate, so a title survives debris before it (an entry that
+/// starts with `" + hours + ':' + min + "` still yields its real title).
+fn quoted_titles(text: &str) -> Vec<&str> {
+    let quotes: Vec<usize> = text
+        .char_indices()
+        .filter(|&(_, c)| is_quote(c))
+        .map(|(i, _)| i)
+        .collect();
+    quotes
+        .windows(2)
+        .filter_map(|pair| {
+            let open = pair[0];
+            let start = open + text[open..].chars().next().map_or(1, char::len_utf8);
+            let candidate = &text[start..pair[1]];
+            let first = candidate.chars().next()?;
+            let last = candidate.chars().next_back()?;
+            let looks_like_title = first.is_alphanumeric()
+                && !last.is_whitespace()
+                && candidate.split_whitespace().count() >= 2
+                && !candidate.contains(['+', '=', '{', '}', '|']);
+            looks_like_title.then_some(candidate)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn isbn_ten_folds_to_thirteen() {
+        assert_eq!(isbn13("1-56432-081-2").as_deref(), Some("9781564320810"));
+        assert_eq!(
+            isbn13("978-1-56432-081-0").as_deref(),
+            Some("9781564320810")
+        );
+        assert_eq!(isbn13("0-8147-1944-9").as_deref(), Some("9780814719442"));
+        assert_eq!(isbn13("123"), None);
+    }
+
+    #[test]
+    fn urls_normalise_and_archives_unwrap() {
+        assert_eq!(
+            normalise_url("https://www.Example.org/a/#x"),
+            "example.org/a"
+        );
+        assert_eq!(
+            normalise_url("https://web.archive.org/web/20160603000000/http://example.org/a/"),
+            "example.org/a"
+        );
+        assert_eq!(
+            normalise_url("http://archive.ph/20190101000000/https://example.org/a"),
+            "example.org/a"
+        );
+    }
+
+    #[test]
+    fn facts_of_an_entry() {
+        let facts = facts(
+            "de Waal (2004). \"Garden\". p. 172. ISBN 0-8147-1945-7. doi:10.1000/XYZ.1. https://www.example.org/x/",
+        );
+        assert_eq!(facts.isbns, ["9780814719459"]);
+        assert_eq!(facts.dois, ["10.1000/xyz.1"]);
+        assert_eq!(facts.urls, ["example.org/x"]);
+        assert_eq!(facts.pinpoints, ["172"]);
+        assert!(facts.titles.is_empty(), "one-word title is too short");
+    }
+
+    #[test]
+    fn titles_survive_debris() {
+        let text = "\" + hours + ':' + min + \" \" + time + \". \"A President, an Interview, and a Tragic Anniversary\". Archived.";
+        assert_eq!(
+            facts(text).titles,
+            ["a president an interview and a tragic anniversary"]
+        );
+    }
+
+    #[test]
+    fn pinpoint_forms() {
+        let f = facts("pp. 172–173, Page 171, p.p. 213-214");
+        assert_eq!(f.pinpoints, ["171", "172-173", "213-214"]);
+    }
+}

@@ -1,0 +1,250 @@
+//! Input formats: detection and dispatch.
+//!
+//! Each family has its own parser; all of them return the same
+//! [`Document`]. Heuristics (where the list starts, what is not a citation)
+//! live in the parsers, never in the rules.
+
+pub mod backlinks;
+pub mod html;
+pub mod markdown;
+pub mod markers;
+pub mod paper;
+pub mod wikipedia_text;
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::Serialize;
+
+use crate::model::{Document, Group};
+use crate::source::SourceFile;
+use markers::MarkerContext;
+
+/// An input family.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Format {
+    /// Plain text copied from a rendered Wikipedia page (`N. ^ a b text` lists).
+    WikipediaText,
+    /// Markdown copies of articles and Markdown drafts, GFM footnotes.
+    Markdown,
+    /// HTML of a rendered page.
+    Html,
+    /// Academic papers in plain text: `[1]`, `[2, 5]`, `[3–7]`, a References list.
+    Paper,
+}
+
+impl Format {
+    /// Every format, in the order `--input-format` lists them.
+    pub const ALL: [Format; 4] = [
+        Format::WikipediaText,
+        Format::Markdown,
+        Format::Html,
+        Format::Paper,
+    ];
+
+    /// The kebab-case name used on the command line and in JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::WikipediaText => "wikipedia-text",
+            Format::Markdown => "markdown",
+            Format::Html => "html",
+            Format::Paper => "paper",
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Format {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Format::ALL
+            .into_iter()
+            .find(|f| f.name() == s)
+            .ok_or_else(|| {
+                let names: Vec<_> = Format::ALL.iter().map(|f| f.name()).collect();
+                format!(
+                    "unknown input format `{s}` (expected one of {})",
+                    names.join(", ")
+                )
+            })
+    }
+}
+
+/// Picks a format from the file name and, for plain text, from the content.
+pub fn detect(path: &str, text: &str) -> Format {
+    let lower = path.to_ascii_lowercase();
+    let extension = lower.rsplit_once('.').map(|(_, ext)| ext).unwrap_or("");
+    match extension {
+        "md" | "markdown" | "mdown" | "mkd" => Format::Markdown,
+        "html" | "htm" | "xhtml" => Format::Html,
+        _ => detect_from_content(text),
+    }
+}
+
+fn detect_from_content(text: &str) -> Format {
+    let head = &text[..floor_char_boundary(text, 4096)];
+    let head_lower = head.trim_start().to_ascii_lowercase();
+    if head_lower.starts_with("<!doctype html")
+        || head_lower.starts_with("<html")
+        || head.contains("<sup class=\"reference\"")
+    {
+        return Format::Html;
+    }
+    if wikipedia_text::looks_like(text) {
+        return Format::WikipediaText;
+    }
+    if text.contains("](#cite_note") || text.contains("[^") {
+        return Format::Markdown;
+    }
+    Format::Paper
+}
+
+/// The largest char boundary at or below `index`.
+pub(crate) fn floor_char_boundary(text: &str, index: usize) -> usize {
+    let mut index = index.min(text.len());
+    while !text.is_char_boundary(index) {
+        index -= 1;
+    }
+    index
+}
+
+/// Options every parser takes.
+#[derive(Clone, Debug, Default)]
+pub struct ParseOptions {
+    /// Maintenance tags to recognise, lowercased.
+    pub tags: Option<Vec<String>>,
+}
+
+impl ParseOptions {
+    pub(crate) fn marker_context(&self, max_entry_number: Option<u32>) -> MarkerContext {
+        let mut ctx = MarkerContext::new(max_entry_number);
+        if let Some(tags) = &self.tags {
+            ctx.tags = tags.iter().map(|t| t.to_lowercase()).collect();
+        }
+        ctx
+    }
+}
+
+/// Parses `source` as `format`.
+pub fn parse(source: &SourceFile, format: Format, options: &ParseOptions) -> Document {
+    let text = source.text();
+    match format {
+        Format::WikipediaText => wikipedia_text::parse(text, options),
+        Format::Markdown => markdown::parse(text, options),
+        Format::Html => html::parse(text, options),
+        Format::Paper => paper::parse(text, options),
+    }
+}
+
+/// What a heading line says about the list below it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HeadingKind {
+    /// References, Citations, Sources, Works cited…: the numbered list.
+    References,
+    /// Notes, Explanatory notes, Footnotes: possibly a separate notes list.
+    Notes,
+    /// Bibliography, Further reading, External links, See also…: not a
+    /// numbered list, and the end of the body.
+    Other,
+}
+
+/// Recognises section headings that introduce (or follow) a reference list.
+/// `line` is the heading text without markup.
+pub fn heading_kind(line: &str) -> Option<HeadingKind> {
+    let trimmed = line.trim();
+    let trimmed = trimmed.strip_suffix("[edit]").unwrap_or(trimmed);
+    let cleaned = trimmed
+        .trim_matches(|c: char| c.is_whitespace() || matches!(c, ':' | '#' | '=' | '*'))
+        .to_lowercase();
+    let cleaned = cleaned.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == ' ');
+    match cleaned {
+        "references"
+        | "reference"
+        | "citations"
+        | "sources"
+        | "works cited"
+        | "cited works"
+        | "references and notes"
+        | "notes and references"
+        | "literature cited"
+        | "reference list"
+        | "literature"
+        | "endnotes"
+        | "bibliography and notes" => Some(HeadingKind::References),
+        "notes"
+        | "explanatory notes"
+        | "footnotes"
+        | "note"
+        | "informational notes"
+        | "general notes"
+        | "annotations" => Some(HeadingKind::Notes),
+        "bibliography"
+        | "further reading"
+        | "external links"
+        | "see also"
+        | "general references"
+        | "sources cited"
+        | "selected bibliography"
+        | "appendix"
+        | "acknowledgements"
+        | "acknowledgments" => Some(HeadingKind::Other),
+        _ => None,
+    }
+}
+
+/// Decides the group of each list from its heading, its key style and the
+/// number of lists: a lettered list is always notes; with two or more lists a
+/// Notes-headed one that comes before another is notes.
+pub(crate) fn assign_list_groups(headings: &[(Option<HeadingKind>, bool)]) -> Vec<Group> {
+    let count = headings.len();
+    headings
+        .iter()
+        .enumerate()
+        .map(|(i, &(kind, lettered))| {
+            if lettered || (count > 1 && i + 1 < count && kind == Some(HeadingKind::Notes)) {
+                Group::Notes
+            } else {
+                Group::Default
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detects_by_extension_then_content() {
+        assert_eq!(detect("a.md", ""), Format::Markdown);
+        assert_eq!(detect("a.HTML", ""), Format::Html);
+        assert_eq!(detect("a.txt", "<!DOCTYPE html><p>x</p>"), Format::Html);
+        assert_eq!(
+            detect("a.txt", "Body.[1]\n\n  1. ^ a b Source.\n  2. ^ Other.\n"),
+            Format::WikipediaText
+        );
+        assert_eq!(
+            detect("a.txt", "Body [1].\n\nReferences\n[1] A. Author."),
+            Format::Paper
+        );
+    }
+
+    #[test]
+    fn headings_are_recognised() {
+        assert_eq!(
+            heading_kind("References[edit]"),
+            Some(HeadingKind::References)
+        );
+        assert_eq!(heading_kind("## Notes"), Some(HeadingKind::Notes));
+        assert_eq!(heading_kind("See also"), Some(HeadingKind::Other));
+        assert_eq!(heading_kind("7. References"), Some(HeadingKind::References));
+        assert_eq!(heading_kind("The references were many"), None);
+    }
+}

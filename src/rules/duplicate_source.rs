@@ -1,0 +1,324 @@
+//! CIT004 `duplicate-source`.
+
+use std::collections::HashMap;
+
+use aho_corasick::AhoCorasick;
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::identifiers::{self, SourceFacts};
+use crate::model::{Entry, Group};
+use crate::rules::{Context, Rule};
+
+/// Distinct entries for the same source.
+pub const RULE: Rule = Rule {
+    code: "CIT004",
+    name: "duplicate-source",
+    default_severity: Severity::Warning,
+    default_enabled: true,
+    summary: "The same source is listed under several numbers",
+    doc: r#"## What it does
+Groups reference entries that describe the same source: the same URL (scheme,
+`www.`, trailing slash and fragment ignored; an archive URL counts as the page
+it archives), the same DOI, the same ISBN (ISBN-10 and ISBN-13 compare equal),
+the same quoted title (at least 12 characters and two words; a long title is
+also found inside an entry that does not quote it), or identical text. One
+finding per group, naming every entry in it, and saying which kind it is:
+
+- the same source listed twice (warning);
+- the same work cited at different pages (info): a hint to cite it once and
+  use short citations for the pages;
+- the same identifier but different titles (warning): one ISBN or DOI is
+  probably wrong.
+
+## Why it matters
+Readers see several numbers for one source and cannot tell that the claims
+rest on a single work. Duplicates also drift apart when one copy is corrected
+and the other is not.
+
+## Example
+```text
+  3. ^ de Waal, Thomas (2004). Black Garden. p. 172. ISBN 0-8147-1945-7.
+ 30. ^ de Waal, Thomas (2004). Black Garden. p. 171. ISBN 978-0-8147-1945-9.
+```
+The same book at different pages under two numbers.
+"#,
+    check,
+};
+
+/// Titles this long (and with this many words) are also looked for inside
+/// other entries' text, where they may be written without quotes.
+const CONTAINED_TITLE_MIN_LEN: usize = 20;
+const CONTAINED_TITLE_MIN_WORDS: usize = 4;
+const TEXT_MIN_LEN: usize = 12;
+
+struct UnionFind(Vec<usize>);
+
+impl UnionFind {
+    fn find(&mut self, mut i: usize) -> usize {
+        while self.0[i] != i {
+            self.0[i] = self.0[self.0[i]];
+            i = self.0[i];
+        }
+        i
+    }
+
+    fn union(&mut self, a: usize, b: usize) {
+        let (a, b) = (self.find(a), self.find(b));
+        if a != b {
+            // The earlier entry stays the root so groups report in list order.
+            self.0[a.max(b)] = a.min(b);
+        }
+    }
+}
+
+/// Why the members of a group are the same source.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum Link {
+    Doi,
+    Isbn,
+    Url,
+    Title,
+    Text,
+}
+
+impl Link {
+    fn describe(self) -> &'static str {
+        match self {
+            Link::Doi => "the same DOI",
+            Link::Isbn => "the same ISBN",
+            Link::Url => "the same URL",
+            Link::Title => "the same title",
+            Link::Text => "identical text",
+        }
+    }
+}
+
+fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let entries: Vec<&Entry> = ctx
+        .doc
+        .entries
+        .iter()
+        .filter(|e| e.group == Group::Default)
+        .collect();
+    if entries.len() < 2 {
+        return;
+    }
+    let facts: Vec<SourceFacts> = entries
+        .iter()
+        .map(|e| identifiers::facts(&e.text))
+        .collect();
+    let mut sets = UnionFind((0..entries.len()).collect());
+
+    let mut first_holder: HashMap<(Link, &str), usize> = HashMap::new();
+    for (i, f) in facts.iter().enumerate() {
+        let values = f
+            .dois
+            .iter()
+            .map(|v| (Link::Doi, v))
+            .chain(f.isbns.iter().map(|v| (Link::Isbn, v)))
+            .chain(f.urls.iter().map(|v| (Link::Url, v)))
+            .chain(f.titles.iter().map(|v| (Link::Title, v)));
+        for (link, value) in values {
+            let holder = *first_holder.entry((link, value.as_str())).or_insert(i);
+            sets.union(holder, i);
+        }
+        if f.normalised_text.len() >= TEXT_MIN_LEN && !is_ibid(&f.normalised_text) {
+            let holder = *first_holder
+                .entry((Link::Text, f.normalised_text.as_str()))
+                .or_insert(i);
+            sets.union(holder, i);
+        }
+    }
+    link_contained_titles(&facts, &mut sets);
+
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    let mut group_of_root: HashMap<usize, usize> = HashMap::new();
+    for i in 0..entries.len() {
+        let root = sets.find(i);
+        let slot = *group_of_root.entry(root).or_insert_with(|| {
+            groups.push(Vec::new());
+            groups.len() - 1
+        });
+        groups[slot].push(i);
+    }
+    for members in groups.iter().filter(|g| g.len() > 1) {
+        out.push(report(ctx, &entries, &facts, members));
+    }
+}
+
+fn is_ibid(text: &str) -> bool {
+    text.starts_with("ibid") || text.starts_with("op cit") || text.starts_with("id ")
+}
+
+/// A long quoted title found (at word boundaries) in another entry's text
+/// links the two, in one pass over all entries.
+fn link_contained_titles(facts: &[SourceFacts], sets: &mut UnionFind) {
+    let mut patterns: Vec<String> = Vec::new();
+    let mut owners: Vec<usize> = Vec::new();
+    let mut seen: HashMap<&str, ()> = HashMap::new();
+    for (i, f) in facts.iter().enumerate() {
+        for title in &f.titles {
+            if title.len() >= CONTAINED_TITLE_MIN_LEN
+                && title.split(' ').count() >= CONTAINED_TITLE_MIN_WORDS
+                && seen.insert(title, ()).is_none()
+            {
+                patterns.push(format!(" {title} "));
+                owners.push(i);
+            }
+        }
+    }
+    if patterns.is_empty() {
+        return;
+    }
+    let Ok(matcher) = AhoCorasick::new(&patterns) else {
+        return;
+    };
+    let mut haystack = String::new();
+    for (i, f) in facts.iter().enumerate() {
+        haystack.clear();
+        haystack.push(' ');
+        haystack.push_str(&f.normalised_text);
+        haystack.push(' ');
+        for found in matcher.find_overlapping_iter(&haystack) {
+            sets.union(owners[found.pattern().as_usize()], i);
+        }
+    }
+}
+
+fn report(
+    ctx: &Context<'_>,
+    entries: &[&Entry],
+    facts: &[SourceFacts],
+    members: &[usize],
+) -> Diagnostic {
+    let keys: Vec<String> = members
+        .iter()
+        .map(|&m| entries[m].key.to_string())
+        .collect();
+    let named = name_list(&keys);
+    let link = strongest_link(facts, members);
+    let conflict = identifier_conflict(facts, members);
+    let pinpoints_differ = members
+        .windows(2)
+        .any(|w| facts[w[0]].pinpoints != facts[w[1]].pinpoints);
+
+    let first = entries[members[0]];
+    let (message, help, severity) = if let Some((kind, value)) = conflict {
+        (
+            format!("entries {named} share {kind} {value} but have different titles"),
+            format!("one {kind} is probably wrong: check each against the work it names"),
+            Severity::Warning,
+        )
+    } else if pinpoints_differ {
+        let pages: Vec<String> = members
+            .iter()
+            .map(|&m| match facts[m].pinpoints.as_slice() {
+                [] => format!("{}: no page", entries[m].key),
+                pages => format!("{}: p. {}", entries[m].key, pages.join(", ")),
+            })
+            .collect();
+        (
+            format!(
+                "entries {named} cite the same work at different pages ({}; {})",
+                link.describe(),
+                pages.join("; ")
+            ),
+            "cite the work once in full and use short citations for the pages (e.g. {{sfn}} or \"de Waal 2004, p. 172\")".to_owned(),
+            Severity::Info,
+        )
+    } else {
+        (
+            format!("entries {named} cite the same source ({})", link.describe()),
+            "keep one entry and point every marker at it".to_owned(),
+            Severity::Warning,
+        )
+    };
+    let mut diagnostic = RULE
+        .diagnostic(ctx.entry_head(first), message)
+        .with_severity(severity)
+        .with_keys(keys, Group::Default)
+        .with_help(help);
+    for &m in &members[1..] {
+        diagnostic = diagnostic.with_related(
+            ctx.entry_head(entries[m]),
+            format!("the same source as entry {}", entries[m].key),
+        );
+    }
+    diagnostic
+}
+
+fn name_list(keys: &[String]) -> String {
+    match keys {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+fn strongest_link(facts: &[SourceFacts], members: &[usize]) -> Link {
+    let shared = |values: &dyn Fn(&SourceFacts) -> &Vec<String>| {
+        let mut counts: HashMap<&str, usize> = HashMap::new();
+        for &m in members {
+            for v in values(&facts[m]) {
+                *counts.entry(v.as_str()).or_default() += 1;
+            }
+        }
+        counts.values().any(|&c| c > 1)
+    };
+    if shared(&|f| &f.dois) {
+        Link::Doi
+    } else if shared(&|f| &f.isbns) {
+        Link::Isbn
+    } else if shared(&|f| &f.urls) {
+        Link::Url
+    } else if members
+        .iter()
+        .all(|&m| facts[m].normalised_text == facts[members[0]].normalised_text)
+    {
+        Link::Text
+    } else {
+        Link::Title
+    }
+}
+
+/// Two members that share an ISBN or DOI but whose quoted titles have little
+/// in common. Each member is compared with the first and with its
+/// predecessor, which keeps large groups linear.
+fn identifier_conflict(facts: &[SourceFacts], members: &[usize]) -> Option<(&'static str, String)> {
+    for (pos, &b) in members.iter().enumerate().skip(1) {
+        for a in [members[0], members[pos - 1]] {
+            let (fa, fb) = (&facts[a], &facts[b]);
+            let shared = fa
+                .isbns
+                .iter()
+                .find(|v| fb.isbns.contains(v))
+                .map(|v| ("ISBN", v))
+                .or_else(|| {
+                    fa.dois
+                        .iter()
+                        .find(|v| fb.dois.contains(v))
+                        .map(|v| ("DOI", v))
+                });
+            let Some((kind, value)) = shared else {
+                continue;
+            };
+            if let (Some(ta), Some(tb)) = (fa.titles.first(), fb.titles.first())
+                && titles_differ(ta, tb)
+            {
+                return Some((kind, value.clone()));
+            }
+        }
+    }
+    None
+}
+
+fn titles_differ(a: &str, b: &str) -> bool {
+    if a.contains(b) || b.contains(a) {
+        return false;
+    }
+    let words_a: std::collections::HashSet<&str> = a.split(' ').collect();
+    let words_b: std::collections::HashSet<&str> = b.split(' ').collect();
+    let common = words_a.intersection(&words_b).count();
+    let union = words_a.union(&words_b).count();
+    common * 2 < union
+}

@@ -1,0 +1,93 @@
+//! CIT001 `missing-reference`.
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::{Group, Key};
+use crate::rules::{Context, Rule};
+
+/// A key is cited but no entry carries it.
+pub const RULE: Rule = Rule {
+    code: "CIT001",
+    name: "missing-reference",
+    default_severity: Severity::Error,
+    default_enabled: true,
+    summary: "A citation points to a reference that is not in the list",
+    doc: r#"## What it does
+Finds citation markers whose number or label has no entry in the reference
+list. One finding per key: it points at the first use and lists every other
+use.
+
+## Why it matters
+A reader who follows the marker finds nothing, or finds the wrong source when
+the list has been renumbered. It usually means an entry was deleted, or a
+marker was copied from another article.
+
+## Example
+```text
+The town had an airport.[10]
+
+  9. ^ Smith (2004).
+ 11. ^ Jones (2010).
+```
+`[10]` is cited but the list jumps from 9 to 11. Restore entry 10, or point
+the marker at the right entry.
+"#,
+    check,
+};
+
+fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for (group, key, uses) in ctx.index.iter() {
+        if !uses.entries.is_empty() || uses.uses.is_empty() || !ctx.index.has_list(group) {
+            continue;
+        }
+        let citations = &ctx.doc.citations;
+        let first = &citations[uses.uses[0]];
+        let what = match group {
+            Group::Default => "reference",
+            Group::Notes => "note",
+        };
+        let times = match uses.uses.len() {
+            1 => String::new(),
+            n => format!(" ({n} times)"),
+        };
+        let mut diagnostic = RULE
+            .diagnostic(
+                first.span,
+                format!("{what} [{key}] is cited{times} but the list has no entry {key}"),
+            )
+            .with_key(key, group)
+            .with_help(help(ctx, group, key));
+        for &other in &uses.uses[1..] {
+            diagnostic = diagnostic
+                .with_related(citations[other].span, format!("[{key}] is also cited here"));
+        }
+        out.push(diagnostic);
+    }
+}
+
+/// Names the neighbours so the editor sees the gap: "the list jumps from 9 to 11".
+fn help(ctx: &Context<'_>, group: Group, key: &Key) -> String {
+    let Some(n) = key.number() else {
+        return format!("add an entry for `{key}` to the list, or correct the marker");
+    };
+    let mut below = None;
+    let mut above = None;
+    for entry in ctx.doc.entries.iter().filter(|e| e.group == group) {
+        if let Some(m) = entry.key.number() {
+            if m < n && below.is_none_or(|b| m > b) {
+                below = Some(m);
+            }
+            if m > n && above.is_none_or(|a| m < a) {
+                above = Some(m);
+            }
+        }
+    }
+    match (below, above) {
+        (Some(b), Some(a)) => format!(
+            "the list jumps from {b} to {a}: restore entry {n}, or point the marker at the entry it means"
+        ),
+        (Some(b), None) => format!(
+            "the list ends at {b}: add entry {n}, or point the marker at the entry it means"
+        ),
+        _ => format!("add entry {n} to the list, or point the marker at the entry it means"),
+    }
+}

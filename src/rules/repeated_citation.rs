@@ -1,0 +1,49 @@
+//! CIT007 `repeated-citation`.
+
+use std::collections::HashSet;
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::rules::{Context, Rule};
+
+/// The same key twice in one cluster.
+pub const RULE: Rule = Rule {
+    code: "CIT007",
+    name: "repeated-citation",
+    default_severity: Severity::Warning,
+    default_enabled: true,
+    summary: "The same reference is cited twice in one cluster",
+    doc: r#"## What it does
+Finds a key cited twice in one run of adjacent markers, such as `[3][3]` or
+`[2, 5, 2]`.
+
+## Why it matters
+The second marker adds nothing and inflates the entry's use count; it is
+usually a slip when markers were merged.
+
+## Example
+```text
+The town had an airport.[3][3]
+```
+"#,
+    check,
+};
+
+fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for cluster in &ctx.doc.clusters {
+        let mut seen = HashSet::new();
+        for &c in &cluster.citations {
+            let citation = &ctx.doc.citations[c];
+            if !seen.insert((citation.group, &citation.key)) {
+                out.push(
+                    RULE.diagnostic(
+                        citation.span,
+                        format!("[{}] is cited twice in the same cluster", citation.key),
+                    )
+                    .with_key(&citation.key, citation.group)
+                    .with_related(cluster.span, "in this cluster")
+                    .with_help("remove the repeated marker"),
+                );
+            }
+        }
+    }
+}
