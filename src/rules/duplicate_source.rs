@@ -223,7 +223,7 @@ fn report(
                 link.describe(),
                 pages.join("; ")
             ),
-            "cite the work once in full and use short citations for the pages (e.g. {{sfn}} or \"de Waal 2004, p. 172\")".to_owned(),
+            "cite the work once in full and give the pages in short citations (e.g. {{sfn}}, or \"Author 2004, p. 12\")".to_owned(),
             Severity::Info,
         )
     } else {
@@ -241,7 +241,7 @@ fn report(
     for &m in &members[1..] {
         diagnostic = diagnostic.with_related(
             ctx.entry_head(entries[m]),
-            format!("the same source as entry {}", entries[m].key),
+            format!("also listed as entry {}", entries[m].key),
         );
     }
     diagnostic
