@@ -20,54 +20,52 @@ use crate::source::LineIndex;
 /// Bytes of context kept on either side of a span on a long line.
 const WINDOW: usize = 60;
 
-pub(super) fn render(
-    reports: &[FileReport],
+pub(super) fn file(
+    report: &FileReport,
     options: &RenderOptions,
     out: &mut dyn Write,
 ) -> io::Result<()> {
+    let excerpt = report.text.as_deref().map(|text| Excerpt {
+        name: &report.path,
+        text,
+        index: LineIndex::new(text),
+    });
     let mut buffer = String::new();
-    for report in reports {
-        let excerpt = report.text.as_deref().map(|text| Excerpt {
-            name: &report.path,
-            text,
-            index: LineIndex::new(text),
-        });
-        for diagnostic in &report.diagnostics {
-            buffer.clear();
-            let view = View {
-                diagnostic,
-                source: excerpt.as_ref(),
-            };
-            let rendered = if options.graphics {
-                let theme = if options.color {
-                    GraphicalTheme::unicode()
-                } else {
-                    GraphicalTheme::unicode_nocolor()
-                };
-                GraphicalReportHandler::new_themed(theme)
-                    .with_width(options.width)
-                    .with_context_lines(0)
-                    .with_links(false)
-                    .render_report(&mut buffer, &view)
+    for diagnostic in &report.diagnostics {
+        buffer.clear();
+        let view = View {
+            diagnostic,
+            source: excerpt.as_ref(),
+        };
+        let rendered = if options.graphics {
+            let theme = if options.color {
+                GraphicalTheme::unicode()
             } else {
-                NarratableReportHandler::new()
-                    .with_context_lines(0)
-                    .render_report(&mut buffer, &view)
+                GraphicalTheme::unicode_nocolor()
             };
-            rendered.map_err(|_| io::Error::other("formatting a diagnostic failed"))?;
-            if excerpt.is_none() {
-                // Without the text there is no snippet to carry the location.
-                writeln!(
-                    out,
-                    "{}:{}:{}:",
-                    report.path, diagnostic.start.line, diagnostic.start.column
-                )?;
-            }
-            out.write_all(buffer.as_bytes())?;
-            writeln!(out)?;
+            GraphicalReportHandler::new_themed(theme)
+                .with_width(options.width)
+                .with_context_lines(0)
+                .with_links(false)
+                .render_report(&mut buffer, &view)
+        } else {
+            NarratableReportHandler::new()
+                .with_context_lines(0)
+                .render_report(&mut buffer, &view)
+        };
+        rendered.map_err(|_| io::Error::other("formatting a diagnostic failed"))?;
+        if excerpt.is_none() {
+            // Without the text there is no snippet to carry the location.
+            let start = diagnostic.start;
+            writeln!(out, "{}:{}:{}:", report.path, start.line, start.column)?;
         }
+        out.write_all(buffer.as_bytes())?;
+        writeln!(out)?;
     }
-    let summary = Summary::of(reports);
+    Ok(())
+}
+
+pub(super) fn finish(summary: &Summary, out: &mut dyn Write) -> io::Result<()> {
     if summary.errors + summary.warnings + summary.infos == 0 {
         writeln!(
             out,

@@ -11,20 +11,6 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Group;
 
 #[derive(Serialize)]
-struct Report<'a> {
-    version: u32,
-    tool: Tool,
-    files: Vec<File<'a>>,
-    summary: Summary,
-}
-
-#[derive(Serialize)]
-struct Tool {
-    name: &'static str,
-    version: &'static str,
-}
-
-#[derive(Serialize)]
 struct File<'a> {
     path: &'a str,
     format: &'static str,
@@ -87,25 +73,94 @@ fn diagnostic(d: &Diagnostic) -> JsonDiagnostic<'_> {
     }
 }
 
-pub(super) fn render(reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
-    let report = Report {
-        version: 1,
-        tool: Tool {
-            name: env!("CARGO_PKG_NAME"),
-            version: env!("CARGO_PKG_VERSION"),
-        },
-        files: reports
-            .iter()
-            .map(|r| File {
-                path: &r.path,
-                format: r.format.name(),
-                citations: r.citations,
-                references: r.references,
-                diagnostics: r.diagnostics.iter().map(diagnostic).collect(),
-            })
-            .collect(),
-        summary: Summary::of(reports),
+/// The document is written piece by piece but comes out exactly as
+/// `serde_json`'s pretty printer would write it whole.
+pub(super) fn begin(out: &mut dyn Write) -> io::Result<()> {
+    write!(
+        out,
+        "{{\n  \"version\": 1,\n  \"tool\": {{\n    \"name\": {},\n    \"version\": {}\n  }},\n  \"files\": [",
+        serde_json::to_string(env!("CARGO_PKG_NAME"))?,
+        serde_json::to_string(env!("CARGO_PKG_VERSION"))?
+    )
+}
+
+pub(super) fn file(report: &FileReport, first: bool, out: &mut dyn Write) -> io::Result<()> {
+    let file = File {
+        path: &report.path,
+        format: report.format.name(),
+        citations: report.citations,
+        references: report.references,
+        diagnostics: report.diagnostics.iter().map(diagnostic).collect(),
     };
-    serde_json::to_writer_pretty(&mut *out, &report)?;
-    writeln!(out)
+    out.write_all(if first { b"\n" } else { b",\n" })?;
+    write_indented(&serde_json::to_string_pretty(&file)?, "    ", out)
+}
+
+pub(super) fn finish(summary: &Summary, out: &mut dyn Write) -> io::Result<()> {
+    if summary.files > 0 {
+        out.write_all(b"\n  ")?;
+    }
+    out.write_all(b"],\n  \"summary\": ")?;
+    let summary = serde_json::to_string_pretty(summary)?;
+    let mut lines = summary.lines();
+    if let Some(first) = lines.next() {
+        out.write_all(first.as_bytes())?;
+    }
+    for line in lines {
+        write!(out, "\n  {line}")?;
+    }
+    out.write_all(b"\n}\n")
+}
+
+/// Writes `text` with every line indented (the first included).
+fn write_indented(text: &str, indent: &str, out: &mut dyn Write) -> io::Result<()> {
+    for (i, line) in text.lines().enumerate() {
+        if i > 0 {
+            out.write_all(b"\n")?;
+        }
+        write!(out, "{indent}{line}")?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::render::{OutputFormat, RenderOptions, render};
+    use crate::{Settings, SourceFile, lint};
+
+    fn streamed(texts: &[&str]) -> String {
+        let reports: Vec<_> = texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                lint(
+                    &SourceFile::from_text(format!("f{i}.txt"), *t),
+                    &Settings::default(),
+                )
+            })
+            .collect();
+        let mut out = Vec::new();
+        render(
+            OutputFormat::Json,
+            &reports,
+            &RenderOptions::default(),
+            &mut out,
+        )
+        .unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn streamed_output_matches_a_whole_pretty_print() {
+        for texts in [
+            &[][..],
+            &["Claim.[1][2]\n\n  1. ^ One.\n  2. ^ a b Two.\n"][..],
+            &["A.[3]\n\n  1. ^ X.\n  2. ^ Y.\n", "", "B [1].\n"][..],
+        ] {
+            let text = streamed(texts);
+            let value: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
+            let whole = serde_json::to_string_pretty(&value).unwrap() + "\n";
+            assert_eq!(text, whole);
+        }
+    }
 }

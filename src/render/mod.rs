@@ -1,8 +1,9 @@
 //! Renderers: pure functions from reports to text.
 //!
-//! Each renderer takes every [`FileReport`] of a run (already sorted by path,
+//! Each renderer takes the [`FileReport`]s of a run (sorted by path,
 //! diagnostics sorted by position) and writes to any `io::Write`. None of them
-//! prints on its own or looks at anything but its arguments.
+//! prints on its own or looks at anything but its arguments. [`Renderer`]
+//! takes the reports in batches so a large run never holds them all.
 
 mod concise;
 mod full;
@@ -103,16 +104,9 @@ pub struct Summary {
 impl Summary {
     /// Counts the findings of `reports`.
     pub fn of(reports: &[FileReport]) -> Self {
-        let mut summary = Summary {
-            files: reports.len(),
-            ..Summary::default()
-        };
-        for diagnostic in reports.iter().flat_map(|r| &r.diagnostics) {
-            match diagnostic.severity {
-                Severity::Error => summary.errors += 1,
-                Severity::Warning => summary.warnings += 1,
-                Severity::Info => summary.infos += 1,
-            }
+        let mut summary = Summary::default();
+        for report in reports {
+            summary.add(report);
         }
         summary
     }
@@ -130,16 +124,82 @@ impl Summary {
     }
 }
 
-/// Renders `reports` in `format`.
+impl Summary {
+    /// Adds the findings of one report.
+    pub fn add(&mut self, report: &FileReport) {
+        self.files += 1;
+        for diagnostic in &report.diagnostics {
+            match diagnostic.severity {
+                Severity::Error => self.errors += 1,
+                Severity::Warning => self.warnings += 1,
+                Severity::Info => self.infos += 1,
+            }
+        }
+    }
+}
+
+/// Renders a run in pieces, so reports can be dropped as soon as they are
+/// written: `begin`, then `files` for each batch (in path order), then
+/// `finish`. Each step is a pure function of its arguments and the totals so
+/// far.
+#[derive(Debug)]
+pub struct Renderer {
+    format: OutputFormat,
+    options: RenderOptions,
+    summary: Summary,
+}
+
+impl Renderer {
+    /// A renderer for `format`.
+    pub fn new(format: OutputFormat, options: RenderOptions) -> Self {
+        Renderer {
+            format,
+            options,
+            summary: Summary::default(),
+        }
+    }
+
+    /// Writes whatever comes before the first file.
+    pub fn begin(&mut self, out: &mut dyn Write) -> io::Result<()> {
+        match self.format {
+            OutputFormat::Json => json::begin(out),
+            OutputFormat::Full | OutputFormat::Concise => Ok(()),
+        }
+    }
+
+    /// Writes a batch of reports.
+    pub fn files(&mut self, reports: &[FileReport], out: &mut dyn Write) -> io::Result<()> {
+        for report in reports {
+            match self.format {
+                OutputFormat::Full => full::file(report, &self.options, out)?,
+                OutputFormat::Concise => concise::file(report, out)?,
+                OutputFormat::Json => json::file(report, self.summary.files == 0, out)?,
+            }
+            self.summary.add(report);
+        }
+        Ok(())
+    }
+
+    /// Writes whatever comes after the last file and returns the totals.
+    pub fn finish(self, out: &mut dyn Write) -> io::Result<Summary> {
+        match self.format {
+            OutputFormat::Full => full::finish(&self.summary, out)?,
+            OutputFormat::Concise => {}
+            OutputFormat::Json => json::finish(&self.summary, out)?,
+        }
+        Ok(self.summary)
+    }
+}
+
+/// Renders `reports` in `format` in one go.
 pub fn render(
     format: OutputFormat,
     reports: &[FileReport],
     options: &RenderOptions,
     out: &mut dyn Write,
-) -> io::Result<()> {
-    match format {
-        OutputFormat::Full => full::render(reports, options, out),
-        OutputFormat::Concise => concise::render(reports, out),
-        OutputFormat::Json => json::render(reports, out),
-    }
+) -> io::Result<Summary> {
+    let mut renderer = Renderer::new(format, *options);
+    renderer.begin(out)?;
+    renderer.files(reports, out)?;
+    renderer.finish(out)
 }

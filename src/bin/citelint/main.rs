@@ -11,7 +11,7 @@ use clap::Parser;
 use rayon::prelude::*;
 
 use args::{CheckArgs, Cli, ColorChoice, Command, Deny};
-use citelint::render::{self, OutputFormat, RenderOptions, Summary};
+use citelint::render::{OutputFormat, RenderOptions, Renderer};
 use citelint::rules::{self, RULES};
 use citelint::settings::{RuleSet, Selection};
 use citelint::{FileReport, Format, Settings};
@@ -22,6 +22,9 @@ const EXIT_OK: u8 = 0;
 const EXIT_FINDINGS: u8 = 1;
 /// A usage error, or a path that could not be read.
 const EXIT_TROUBLE: u8 = 2;
+
+/// Files linted (in parallel) before their reports are written out.
+const BATCH_SIZE: usize = 256;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -77,25 +80,6 @@ fn check(args: CheckArgs) -> io::Result<u8> {
 
     let (inputs, mut problems) = files::collect(&args.paths);
     let keep_text = format.needs_source();
-    let results: Vec<Result<FileReport, files::FileError>> = inputs
-        .par_iter()
-        .map(|input| {
-            let source = files::read(input, args.stdin_filename.as_deref(), args.max_file_size)?;
-            let mut report = citelint::lint(&source, &settings);
-            if keep_text {
-                report.text = Some(source.into_text().into());
-            }
-            Ok(report)
-        })
-        .collect();
-    let mut reports = Vec::with_capacity(results.len());
-    for result in results {
-        match result {
-            Ok(report) => reports.push(report),
-            Err(problem) => problems.push(problem),
-        }
-    }
-
     let stdout = io::stdout();
     let color = match args.color {
         ColorChoice::Always => true,
@@ -108,7 +92,34 @@ fn check(args: CheckArgs) -> io::Result<u8> {
         width: terminal_width(),
     };
     let mut out = io::BufWriter::new(stdout.lock());
-    render::render(format, &reports, &options, &mut out)?;
+    let mut renderer = Renderer::new(format, options);
+    renderer.begin(&mut out)?;
+    // Files are linted in parallel a batch at a time and written in path
+    // order; a batch is dropped once written, so memory does not grow with
+    // the number of files.
+    for batch in inputs.chunks(BATCH_SIZE) {
+        let results: Vec<Result<FileReport, files::FileError>> = batch
+            .par_iter()
+            .map(|input| {
+                let source =
+                    files::read(input, args.stdin_filename.as_deref(), args.max_file_size)?;
+                let mut report = citelint::lint(&source, &settings);
+                if keep_text {
+                    report.text = Some(source.into_text().into());
+                }
+                Ok(report)
+            })
+            .collect();
+        let mut reports = Vec::with_capacity(results.len());
+        for result in results {
+            match result {
+                Ok(report) => reports.push(report),
+                Err(problem) => problems.push(problem),
+            }
+        }
+        renderer.files(&reports, &mut out)?;
+    }
+    let summary = renderer.finish(&mut out)?;
     out.flush()?;
 
     for problem in &problems {
@@ -117,7 +128,6 @@ fn check(args: CheckArgs) -> io::Result<u8> {
     if !problems.is_empty() {
         return Ok(EXIT_TROUBLE);
     }
-    let summary = Summary::of(&reports);
     let failing = summary.errors > 0 || (args.deny == Some(Deny::Warnings) && summary.warnings > 0);
     Ok(if failing && !args.exit_zero {
         EXIT_FINDINGS
