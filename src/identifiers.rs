@@ -11,11 +11,17 @@ static URL: LazyLock<Regex> =
 static DOI: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#"\b10\.\d{4,9}/[^\s"<>]+"#).expect("valid regex"));
 static ISBN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\bISBN(?:-1[03])?:?[\s\u{a0}]*((?:97[89][\s-]?)?\d[\d\s-]{7,14}[\dX])\b")
-        .expect("valid regex")
+    Regex::new(
+        r"(?i)\bISBN(?:-1[03])?(?:\s*=|:)?[\s\u{a0}]*((?:97[89][\s-]?)?\d[\d\s-]{7,14}[\dX])\b",
+    )
+    .expect("valid regex")
+});
+/// `|title=…` in a wikitext citation template.
+static TITLE_PARAMETER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\|\s*(?:title|trans-title)\s*=\s*([^|}\n]+)").expect("valid regex")
 });
 static PINPOINT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:\bp\.\s?p\.|\bpp?\.|\bpages?\b|\bpg\.)\s*(\d+(?:\s*[–—-]\s*\d+)?)")
+    Regex::new(r"(?i)(?:\bp\.\s?p\.|\bpp?\.|\bpages?\b\s*=?|\bpg\.|\|\s*pp?\s*=)\s*(\d+(?:\s*[–—-]\s*\d+)?)")
         .expect("valid regex")
 });
 /// `web.archive.org/web/20160603000000/http://…`, `archive.ph/20190101000000/…`.
@@ -60,6 +66,12 @@ pub fn facts(text: &str) -> SourceFacts {
             .collect(),
         titles: quoted_titles(text)
             .into_iter()
+            .chain(
+                TITLE_PARAMETER
+                    .captures_iter(text)
+                    .filter_map(|c| c.get(1))
+                    .map(|m| m.as_str()),
+            )
             .map(normalise_words)
             .filter(|t| t.len() >= 12 && t.contains(' '))
             .collect(),
@@ -244,6 +256,14 @@ mod tests {
             facts(text).titles,
             ["a president an interview and a tragic anniversary"]
         );
+    }
+
+    #[test]
+    fn citation_template_parameters() {
+        let f = facts("{{cite book |title=Black Garden: Armenia |isbn=0-8147-1945-7 |page=5}}");
+        assert_eq!(f.isbns, ["9780814719459"]);
+        assert_eq!(f.titles, ["black garden armenia"]);
+        assert_eq!(f.pinpoints, ["5"]);
     }
 
     #[test]

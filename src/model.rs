@@ -56,6 +56,25 @@ impl Key {
     }
 }
 
+impl Key {
+    /// The key as a marker in messages: `[10]` for numbers, `"smith"` for labels.
+    pub fn marker(&self) -> String {
+        match self {
+            Key::Number(n) => format!("[{n}]"),
+            Key::Label(label) => format!("\"{label}\""),
+        }
+    }
+
+    /// The key after "entry" in messages: `10`, or `"smith"` for labels.
+    pub fn entry_name(&self) -> String {
+        match self {
+            Key::Number(n) => n.to_string(),
+            Key::Label(label) if label.len() <= 2 => label.clone(),
+            Key::Label(label) => format!("\"{label}\""),
+        }
+    }
+}
+
 impl fmt::Display for Key {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

@@ -10,6 +10,7 @@ pub mod markdown;
 pub mod markers;
 pub mod paper;
 pub mod wikipedia_text;
+pub mod wikitext;
 
 use std::fmt;
 use std::str::FromStr;
@@ -32,15 +33,18 @@ pub enum Format {
     Html,
     /// Academic papers in plain text: `[1]`, `[2, 5]`, `[3–7]`, a References list.
     Paper,
+    /// Wikitext source: `<ref>` tags, named reuse, `{{reflist}}`.
+    Wikitext,
 }
 
 impl Format {
     /// Every format, in the order `--input-format` lists them.
-    pub const ALL: [Format; 4] = [
+    pub const ALL: [Format; 5] = [
         Format::WikipediaText,
         Format::Markdown,
         Format::Html,
         Format::Paper,
+        Format::Wikitext,
     ];
 
     /// The kebab-case name used on the command line and in JSON.
@@ -50,6 +54,7 @@ impl Format {
             Format::Markdown => "markdown",
             Format::Html => "html",
             Format::Paper => "paper",
+            Format::Wikitext => "wikitext",
         }
     }
 }
@@ -84,6 +89,7 @@ pub fn detect(path: &str, text: &str) -> Format {
     match extension {
         "md" | "markdown" | "mdown" | "mkd" => Format::Markdown,
         "html" | "htm" | "xhtml" => Format::Html,
+        "wiki" | "wikitext" | "mediawiki" => Format::Wikitext,
         _ => detect_from_content(text),
     }
 }
@@ -99,6 +105,9 @@ fn detect_from_content(text: &str) -> Format {
     }
     if wikipedia_text::looks_like(text) {
         return Format::WikipediaText;
+    }
+    if wikitext::looks_like(text) {
+        return Format::Wikitext;
     }
     if text.contains("](#cite_note") || text.contains("[^") {
         return Format::Markdown;
@@ -140,6 +149,7 @@ pub fn parse(source: &SourceFile, format: Format, options: &ParseOptions) -> Doc
         Format::Markdown => markdown::parse(text, options),
         Format::Html => html::parse(text, options),
         Format::Paper => paper::parse(text, options),
+        Format::Wikitext => wikitext::parse(text, options),
     }
 }
 

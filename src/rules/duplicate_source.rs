@@ -195,7 +195,11 @@ fn report(
         .iter()
         .map(|&m| entries[m].key.to_string())
         .collect();
-    let named = name_list(&keys);
+    let shown: Vec<String> = members
+        .iter()
+        .map(|&m| entries[m].key.entry_name())
+        .collect();
+    let named = name_list(&shown);
     let link = strongest_link(facts, members);
     let conflict = identifier_conflict(facts, members);
     let pinpoints_differ = members
@@ -241,7 +245,7 @@ fn report(
     for &m in &members[1..] {
         diagnostic = diagnostic.with_related(
             ctx.entry_head(entries[m]),
-            format!("also listed as entry {}", entries[m].key),
+            format!("also listed as entry {}", entries[m].key.entry_name()),
         );
     }
     diagnostic

@@ -38,7 +38,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         out.push(
             RULE.diagnostic(
                 tag.span,
-                format!("maintenance tag [{}] left{place}", tag.text),
+                format!("maintenance tag [{}] left {place}", tag.text),
             )
             .with_help(help(&tag.text)),
         );

@@ -52,13 +52,19 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let mut diagnostic = RULE
             .diagnostic(
                 first.span,
-                format!("{what} [{key}] is cited{times} but the list has no entry {key}"),
+                format!(
+                    "{what} {} is cited{times} but the list has no entry {}",
+                    key.marker(),
+                    key.entry_name()
+                ),
             )
             .with_key(key, group)
             .with_help(help(ctx, group, key));
         for &other in &uses.uses[1..] {
-            diagnostic = diagnostic
-                .with_related(citations[other].span, format!("[{key}] is also cited here"));
+            diagnostic = diagnostic.with_related(
+                citations[other].span,
+                format!("{} is also cited here", key.marker()),
+            );
         }
         out.push(diagnostic);
     }
@@ -67,7 +73,10 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
 /// Names the neighbours so the editor sees the gap: "the list jumps from 9 to 11".
 fn help(ctx: &Context<'_>, group: Group, key: &Key) -> String {
     let Some(n) = key.number() else {
-        return format!("add an entry for `{key}` to the list, or correct the marker");
+        return format!(
+            "add an entry for {} to the list, or correct the marker",
+            key.entry_name()
+        );
     };
     let mut below = None;
     let mut above = None;

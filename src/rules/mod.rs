@@ -73,8 +73,8 @@ impl Context<'_> {
     /// How an entry is named in messages: `entry 12`, `note a`.
     pub fn entry_name(&self, entry: &Entry) -> String {
         match entry.group {
-            crate::model::Group::Default => format!("entry {}", entry.key),
-            crate::model::Group::Notes => format!("note {}", entry.key),
+            crate::model::Group::Default => format!("entry {}", entry.key.entry_name()),
+            crate::model::Group::Notes => format!("note {}", entry.key.entry_name()),
         }
     }
 }

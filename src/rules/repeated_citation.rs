@@ -37,7 +37,10 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 out.push(
                     RULE.diagnostic(
                         citation.span,
-                        format!("[{}] is cited twice in the same cluster", citation.key),
+                        format!(
+                            "{} is cited twice in the same cluster",
+                            citation.key.marker()
+                        ),
                     )
                     .with_key(&citation.key, citation.group)
                     .with_related(cluster.span, "in this cluster")

@@ -45,7 +45,8 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 RULE.diagnostic(ctx.entry_head(entry), format!("{name} is never cited"))
                     .with_key(key, group)
                     .with_help(format!(
-                        "cite it with [{key}] where it supports a claim, or remove it from the list"
+                        "cite it with {} where it supports a claim, or remove it from the list",
+                        key.marker()
                     )),
             );
             continue;
@@ -61,7 +62,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             .uses
             .iter()
             .filter_map(|&u| doc.citations[u].in_entry)
-            .map(|e| doc.entries[e].key.to_string())
+            .map(|e| doc.entries[e].key.entry_name())
             .collect();
         citing.dedup();
         let mut diagnostic = RULE
