@@ -207,6 +207,10 @@ fn report(
         .any(|w| facts[w[0]].pinpoints != facts[w[1]].pinpoints);
 
     let first = entries[members[0]];
+    let related_label = match conflict {
+        Some((kind, _)) => format!("the same {kind} here"),
+        None => "the same source again".to_owned(),
+    };
     let (message, help, severity) = if let Some((kind, value)) = conflict {
         (
             format!("entries {named} share {kind} {value} but have different titles"),
@@ -243,10 +247,7 @@ fn report(
         .with_keys(keys, Group::Default)
         .with_help(help);
     for &m in &members[1..] {
-        diagnostic = diagnostic.with_related(
-            ctx.entry_head(entries[m]),
-            format!("also listed as entry {}", entries[m].key.entry_name()),
-        );
+        diagnostic = diagnostic.with_related(ctx.entry_head(entries[m]), related_label.clone());
     }
     diagnostic
 }
