@@ -399,7 +399,11 @@ impl<'t> ClusterBuilder<'t> {
     /// than separators stands between them.
     pub fn push(&mut self, marker: RawMarker, doc: &mut Document) {
         if let Some(last) = self.pending.last() {
-            let gap = &self.text[last.span.end..marker.span.start];
+            // Markers must arrive in order; an overlapping one starts afresh.
+            let gap = self
+                .text
+                .get(last.span.end..marker.span.start)
+                .unwrap_or("\n");
             if !is_cluster_gap(gap) {
                 self.flush(doc);
             } else if is_range_gap(gap) {

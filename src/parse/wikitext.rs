@@ -118,13 +118,18 @@ fn is_masked(masks: &[Span], offset: usize) -> bool {
     masks.get(i).is_some_and(|m| m.start <= offset)
 }
 
+/// Longest template considered; a longer one is treated as unclosed.
+const MAX_TEMPLATE_LEN: usize = 256 * 1024;
+
 /// The end of the template that opens at `start` (`{{`), nested templates
 /// included; `None` when it never closes.
 fn template_end(text: &str, start: usize) -> Option<usize> {
     let bytes = text.as_bytes();
+    // Bounded so that many unclosed `{{` cannot make the scan quadratic.
+    let limit = bytes.len().min(start + MAX_TEMPLATE_LEN);
     let mut depth = 0usize;
     let mut i = start;
-    while i + 1 < bytes.len() {
+    while i + 1 < limit {
         match (bytes[i], bytes[i + 1]) {
             (b'{', b'{') => {
                 depth += 1;
@@ -199,6 +204,8 @@ fn ref_tags(text: &str, masks: &[Span]) -> Vec<RefTag> {
     let lower = text.to_ascii_lowercase();
     let mut tags = Vec::new();
     let mut at = 0;
+    // Once no `</ref` follows some point, none follows any later point.
+    let mut no_close_after = usize::MAX;
     while let Some(found) = lower[at..].find("<ref") {
         let start = at + found;
         at = start + 4;
@@ -217,7 +224,15 @@ fn ref_tags(text: &str, masks: &[Span]) -> Vec<RefTag> {
         let (element, content) = if tag_text.ends_with("/>") {
             (open, None)
         } else {
-            match lower[open_end..].find("</ref") {
+            let close = if open_end >= no_close_after {
+                None
+            } else {
+                lower[open_end..].find("</ref")
+            };
+            if close.is_none() {
+                no_close_after = no_close_after.min(open_end);
+            }
+            match close {
                 Some(i) => {
                     let close_start = open_end + i;
                     let close_end = lower[close_start..]

@@ -35,6 +35,17 @@ the marker at the right entry.
 };
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    // Entry numbers per group, sorted once, to name a missing key's neighbours.
+    let mut numbers: [Vec<u32>; 2] = [Vec::new(), Vec::new()];
+    for entry in &ctx.doc.entries {
+        if let Some(n) = entry.key.number() {
+            numbers[group_slot(entry.group)].push(n);
+        }
+    }
+    for list in &mut numbers {
+        list.sort_unstable();
+        list.dedup();
+    }
     for (group, key, uses) in ctx.index.iter() {
         if !uses.entries.is_empty() || uses.uses.is_empty() || !ctx.index.has_list(group) {
             continue;
@@ -59,7 +70,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 ),
             )
             .with_key(key, group)
-            .with_help(help(ctx, group, key));
+            .with_help(help(&numbers[group_slot(group)], key));
         for &other in &uses.uses[1..] {
             diagnostic = diagnostic.with_related(
                 citations[other].span,
@@ -70,26 +81,24 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
+fn group_slot(group: Group) -> usize {
+    match group {
+        Group::Default => 0,
+        Group::Notes => 1,
+    }
+}
+
 /// Names the neighbours so the editor sees the gap: "the list jumps from 9 to 11".
-fn help(ctx: &Context<'_>, group: Group, key: &Key) -> String {
+fn help(numbers: &[u32], key: &Key) -> String {
     let Some(n) = key.number() else {
         return format!(
             "add an entry for {} to the list, or correct the marker",
             key.entry_name()
         );
     };
-    let mut below = None;
-    let mut above = None;
-    for entry in ctx.doc.entries.iter().filter(|e| e.group == group) {
-        if let Some(m) = entry.key.number() {
-            if m < n && below.is_none_or(|b| m > b) {
-                below = Some(m);
-            }
-            if m > n && above.is_none_or(|a| m < a) {
-                above = Some(m);
-            }
-        }
-    }
+    let at = numbers.partition_point(|&m| m < n);
+    let below = at.checked_sub(1).map(|i| numbers[i]);
+    let above = numbers.get(at).copied();
     match (below, above) {
         (Some(b), Some(a)) => format!(
             "the list jumps from {b} to {a}: restore entry {n}, or point the marker at the entry it means"
