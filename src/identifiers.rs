@@ -7,12 +7,12 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 static URL: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r#"(?i)\bhttps?://[^\s<>"\]\)|]+"#).expect("valid regex"));
+    LazyLock::new(|| Regex::new(r#"(?i)(?-u:\b)https?://[^\s<>"\]\)|]+"#).expect("valid regex"));
 static DOI: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r#"\b10\.\d{4,9}/[^\s"<>]+"#).expect("valid regex"));
+    LazyLock::new(|| Regex::new(r#"(?-u:\b)10\.\d{4,9}/[^\s"<>]+"#).expect("valid regex"));
 static ISBN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)\bISBN(?:-1[03])?(?:\s*=|:)?[\s\u{a0}]*((?:97[89][\s-]?)?\d[\d\s-]{7,14}[\dX])\b",
+        r"(?i)(?-u:\b)ISBN(?:-1[03])?(?:\s*=|:)?[\s\u{a0}]*((?:97[89][\s-]?)?\d[\d\s-]{7,14}[\dX])(?-u:\b)",
     )
     .expect("valid regex")
 });
@@ -21,7 +21,7 @@ static TITLE_PARAMETER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\|\s*(?:title|trans-title)\s*=\s*([^|}\n]+)").expect("valid regex")
 });
 static PINPOINT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:\bp\.\s?p\.|\bpp?\.|\bpages?\b\s*=?|\bpg\.|\|\s*pp?\s*=)\s*(\d+(?:\s*[–—-]\s*\d+)?)")
+    Regex::new(r"(?i)(?:(?-u:\b)p\.\s?p\.|(?-u:\b)pp?\.|(?-u:\b)pages?(?-u:\b)\s*=?|(?-u:\b)pg\.|\|\s*pp?\s*=)\s*(\d+(?:\s*[–—-]\s*\d+)?)")
         .expect("valid regex")
 });
 /// `web.archive.org/web/20160603000000/http://…`, `archive.ph/20190101000000/…`.
@@ -51,24 +51,28 @@ pub struct SourceFacts {
 
 /// Reads the facts of an entry's text.
 pub fn facts(text: &str) -> SourceFacts {
+    // Cheap byte checks spare the regexes most entries.
+    let has = |needle: &str| memchr::memmem::find(text.as_bytes(), needle.as_bytes()).is_some();
+    let (has_url, has_doi, has_isbn, has_parameter) =
+        (has("://"), has("10."), has("ISBN") || has("isbn"), has("|"));
     let mut facts = SourceFacts {
         urls: URL
-            .find_iter(text)
+            .find_iter(if has_url { text } else { "" })
             .map(|m| normalise_url(trim_url(m.as_str())))
             .collect(),
         dois: DOI
-            .find_iter(text)
+            .find_iter(if has_doi { text } else { "" })
             .map(|m| normalise_doi(m.as_str()))
             .collect(),
         isbns: ISBN
-            .captures_iter(text)
+            .captures_iter(if has_isbn { text } else { "" })
             .filter_map(|c| isbn13(&c[1]))
             .collect(),
         titles: quoted_titles(text)
             .into_iter()
             .chain(
                 TITLE_PARAMETER
-                    .captures_iter(text)
+                    .captures_iter(if has_parameter { text } else { "" })
                     .filter_map(|c| c.get(1))
                     .map(|m| m.as_str()),
             )
@@ -164,14 +168,27 @@ pub fn isbn13(raw: &str) -> Option<String> {
 /// digit separates words.
 pub fn normalise_words(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for word in text
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-    {
-        if !out.is_empty() {
-            out.push(' ');
+    let mut pending_space = false;
+    for c in text.chars() {
+        // ASCII first: most reference text is, and the Unicode tables are slow.
+        let keep = if c.is_ascii() {
+            c.is_ascii_alphanumeric()
+        } else {
+            c.is_alphanumeric()
+        };
+        if !keep {
+            pending_space = !out.is_empty();
+            continue;
         }
-        out.extend(word.chars().flat_map(char::to_lowercase));
+        if pending_space {
+            out.push(' ');
+            pending_space = false;
+        }
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.extend(c.to_lowercase());
+        }
     }
     out
 }

@@ -157,8 +157,18 @@ impl SourceFile {
 /// Typical sequences left when UTF-8 text is decoded as Windows-1252 and
 /// re-encoded: `Ã©` for `é`, `â€“` for `–`, `â€™` for `’`.
 fn find_mojibake(text: &str) -> Option<usize> {
-    const PATTERNS: [&str; 6] = ["Ã©", "Ã¨", "Ã¶", "Ã¼", "â€", "Ã¤"];
-    PATTERNS.iter().filter_map(|p| text.find(p)).min()
+    // `Ã` is C3 83 and `â` is C3 A2: one pass over the C3 bytes finds both.
+    let bytes = text.as_bytes();
+    memchr::memchr_iter(0xC3, bytes).find(|&i| {
+        let next = &bytes[i + 1..];
+        match next {
+            // Ã followed by ©, ¨, ¶, ¼, ¤ (C2 A9, C2 A8, C2 B6, C2 BC, C2 A4)
+            [0x83, 0xC2, 0xA9 | 0xA8 | 0xB6 | 0xBC | 0xA4, ..] => true,
+            // â followed by € (E2 82 AC)
+            [0xA2, 0xE2, 0x82, 0xAC, ..] => true,
+            _ => false,
+        }
+    })
 }
 
 /// A position resolved into every unit an output format might want.

@@ -2,7 +2,8 @@
 
 use std::collections::HashMap;
 
-use aho_corasick::AhoCorasick;
+/// A hash map with a fast, non-cryptographic hasher: keys come from one file.
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::identifiers::{self, SourceFacts};
@@ -109,7 +110,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         .collect();
     let mut sets = UnionFind((0..entries.len()).collect());
 
-    let mut first_holder: HashMap<(Link, &str), usize> = HashMap::new();
+    let mut first_holder: FastMap<(Link, &str), usize> = FastMap::default();
     for (i, f) in facts.iter().enumerate() {
         let values = f
             .dois
@@ -151,36 +152,39 @@ fn is_ibid(text: &str) -> bool {
 }
 
 /// A long quoted title found (at word boundaries) in another entry's text
-/// links the two, in one pass over all entries.
+/// links the two. Titles are indexed by their first word; each entry's text
+/// is walked word by word and only candidates with that first word are
+/// compared, so the cost is linear in the text plus the hits.
 fn link_contained_titles(facts: &[SourceFacts], sets: &mut UnionFind) {
-    let mut patterns: Vec<String> = Vec::new();
-    let mut owners: Vec<usize> = Vec::new();
-    let mut seen: HashMap<&str, ()> = HashMap::new();
+    let mut by_first_word: FastMap<&str, Vec<(&str, usize)>> = FastMap::default();
     for (i, f) in facts.iter().enumerate() {
         for title in &f.titles {
             if title.len() >= CONTAINED_TITLE_MIN_LEN
-                && title.split(' ').count() >= CONTAINED_TITLE_MIN_WORDS
-                && seen.insert(title, ()).is_none()
+                && title.matches(' ').count() + 1 >= CONTAINED_TITLE_MIN_WORDS
             {
-                patterns.push(format!(" {title} "));
-                owners.push(i);
+                let first = title.split(' ').next().unwrap_or(title);
+                by_first_word.entry(first).or_default().push((title, i));
             }
         }
     }
-    if patterns.is_empty() {
+    if by_first_word.is_empty() {
         return;
     }
-    let Ok(matcher) = AhoCorasick::new(&patterns) else {
-        return;
-    };
-    let mut haystack = String::new();
     for (i, f) in facts.iter().enumerate() {
-        haystack.clear();
-        haystack.push(' ');
-        haystack.push_str(&f.normalised_text);
-        haystack.push(' ');
-        for found in matcher.find_overlapping_iter(&haystack) {
-            sets.union(owners[found.pattern().as_usize()], i);
+        let text = f.normalised_text.as_str();
+        let mut at = 0;
+        while at < text.len() {
+            let word_end = text[at..].find(' ').map_or(text.len(), |n| at + n);
+            if let Some(candidates) = by_first_word.get(&text[at..word_end]) {
+                let rest = &text[at..];
+                for &(title, owner) in candidates {
+                    let ends_at_word = rest.as_bytes().get(title.len()).is_none_or(|&b| b == b' ');
+                    if owner != i && ends_at_word && rest.starts_with(title) {
+                        sets.union(owner, i);
+                    }
+                }
+            }
+            at = word_end + 1;
         }
     }
 }
