@@ -381,6 +381,9 @@ pub struct ClusterBuilder<'t> {
     /// Single markers inside an entry preceded by a space are external-link
     /// autonumbers (`Some site [1]`), not citations.
     entry_mode: bool,
+    /// The open cluster holds a marker whose form leaves no doubt (see
+    /// [`ClusterBuilder::push_certain`]); it is kept even in entry mode.
+    certain: bool,
 }
 
 impl<'t> ClusterBuilder<'t> {
@@ -392,7 +395,17 @@ impl<'t> ClusterBuilder<'t> {
             in_entry,
             pending: Vec::new(),
             entry_mode: in_entry.is_some(),
+            certain: false,
         }
+    }
+
+    /// Adds a marker whose form leaves no doubt that it is a citation (a
+    /// Markdown link to a `#cite_note` anchor, a `[^label]` footnote
+    /// reference). Its cluster is kept even inside an entry, where a lone
+    /// bracket after a space would be read as an external-link autonumber.
+    pub(crate) fn push_certain(&mut self, marker: RawMarker, doc: &mut Document) {
+        self.push(marker, doc);
+        self.certain = true;
     }
 
     /// Adds a marker, closing the current cluster first when something other
@@ -437,6 +450,7 @@ impl<'t> ClusterBuilder<'t> {
             return;
         }
         let markers = std::mem::take(&mut self.pending);
+        let certain = std::mem::take(&mut self.certain);
         let first = markers[0].span;
         let last = markers[markers.len() - 1].span;
         let span = first.cover(last);
@@ -447,7 +461,10 @@ impl<'t> ClusterBuilder<'t> {
                 .chars()
                 .next_back()
                 .is_some_and(|c| c != '\n' && c != '\r');
-        if self.entry_mode && markers.len() == 1 && (space_before || self.at_entry_text_start(span))
+        if self.entry_mode
+            && !certain
+            && markers.len() == 1
+            && (space_before || self.at_entry_text_start(span))
         {
             return; // an external-link autonumber inside an entry
         }

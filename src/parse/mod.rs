@@ -103,13 +103,18 @@ fn detect_from_content(text: &str) -> Format {
     {
         return Format::Html;
     }
+    // Links to `#cite_note`/`#cite_ref` anchors are Markdown even when the
+    // list also shows `1. ^ …` carets.
+    if markdown::looks_like(text) {
+        return Format::Markdown;
+    }
     if wikipedia_text::looks_like(text) {
         return Format::WikipediaText;
     }
     if wikitext::looks_like(text) {
         return Format::Wikitext;
     }
-    if text.contains("](#cite_note") || text.contains("[^") {
+    if text.contains("[^") {
         return Format::Markdown;
     }
     Format::Paper
@@ -243,6 +248,17 @@ mod tests {
         assert_eq!(
             detect("a.txt", "Body [1].\n\nReferences\n[1] A. Author."),
             Format::Paper
+        );
+        assert_eq!(
+            detect(
+                "a.txt",
+                "Claim.[[1]](#cite_note-1)\n\n1. ^ [a](#cite_ref-x_1-0) [b](#cite_ref-x_1-1) Src.\n2. ^ [a](#cite_ref-y_2-0) Two.\n"
+            ),
+            Format::Markdown
+        );
+        assert_eq!(
+            detect("a.txt", "Claim.[^n]\n\n[^n]: Source.\n"),
+            Format::Markdown
         );
     }
 
