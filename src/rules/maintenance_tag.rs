@@ -31,9 +31,9 @@ The town was founded in 1750.[citation needed]
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for tag in &ctx.doc.tags {
         let place = if tag.in_entry.is_some() {
-            " in the reference list"
+            "in the reference list"
         } else {
-            ""
+            "in the text"
         };
         out.push(
             RULE.diagnostic(
