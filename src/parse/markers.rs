@@ -408,15 +408,32 @@ impl<'t> ClusterBuilder<'t> {
         self.certain = true;
     }
 
+    /// Keeps a lone marker inside an entry even when a space precedes it. For
+    /// formats that mark external-link autonumbers themselves (HTML), where
+    /// the plain-text guess would drop real citations.
+    pub fn keep_lone_entry_markers(mut self) -> Self {
+        self.entry_mode = false;
+        self
+    }
+
     /// Adds a marker, closing the current cluster first when something other
     /// than separators stands between them.
     pub fn push(&mut self, marker: RawMarker, doc: &mut Document) {
+        let text = self.text;
+        // Markers must arrive in order; an overlapping one starts afresh.
+        let gap = match self.pending.last() {
+            Some(last) => text.get(last.span.end..marker.span.start).unwrap_or("\n"),
+            None => "",
+        };
+        self.push_with_gap(marker, gap, doc);
+    }
+
+    /// Like [`push`](Self::push), but the caller says what stands between the
+    /// previous marker and this one as a reader sees it. HTML passes the text
+    /// with tags stripped, so `</sup><sup class="reference">` is adjacency;
+    /// a block boundary can be passed as `"\n"` to close the cluster.
+    pub fn push_with_gap(&mut self, marker: RawMarker, gap: &str, doc: &mut Document) {
         if let Some(last) = self.pending.last() {
-            // Markers must arrive in order; an overlapping one starts afresh.
-            let gap = self
-                .text
-                .get(last.span.end..marker.span.start)
-                .unwrap_or("\n");
             if !is_cluster_gap(gap) {
                 self.flush(doc);
             } else if is_range_gap(gap) {
@@ -701,6 +718,62 @@ mod tests {
         );
         let tags: Vec<_> = doc.tags.iter().map(|t| t.text.as_str()).collect();
         assert_eq!(tags, ["citation needed", "dead link", "which?"]);
+    }
+
+    #[test]
+    fn callers_can_declare_the_visible_gap() {
+        // Markers are the brackets; `</sup><sup>` stands between them in the
+        // source, but a reader sees nothing there.
+        let text = "<sup>[1]</sup><sup>[2]</sup>";
+        let marker = |start: usize, n: u32| RawMarker {
+            span: Span::new(start, start + 3),
+            group: Group::Default,
+            items: vec![MarkerItem {
+                key: Key::Number(n),
+                span: Span::new(start + 1, start + 2),
+                from_range: false,
+            }],
+        };
+        let run = |gap: Option<&str>| {
+            let mut doc = Document::default();
+            let mut builder = ClusterBuilder::new(text, None);
+            for (start, n) in [(5, 1), (19, 2)] {
+                match gap {
+                    Some(gap) => builder.push_with_gap(marker(start, n), gap, &mut doc),
+                    None => builder.push(marker(start, n), &mut doc),
+                }
+            }
+            builder.flush(&mut doc);
+            doc.clusters.len()
+        };
+        assert_eq!(run(Some("")), 1);
+        // A declared block edge closes the cluster.
+        assert_eq!(run(Some("\n")), 2);
+        // Plain `push` still reads the source, where the tags break the cluster.
+        assert_eq!(run(None), 2);
+    }
+
+    #[test]
+    fn lone_entry_markers_can_be_kept() {
+        let text = "See Smith [3]";
+        let marker = RawMarker {
+            span: Span::new(10, 13),
+            group: Group::Default,
+            items: vec![MarkerItem {
+                key: Key::Number(3),
+                span: Span::new(11, 12),
+                from_range: false,
+            }],
+        };
+        let mut doc = Document::default();
+        let mut builder = ClusterBuilder::new(text, Some(0));
+        builder.push(marker.clone(), &mut doc);
+        builder.flush(&mut doc);
+        assert!(doc.citations.is_empty(), "read as an autonumber");
+        let mut builder = ClusterBuilder::new(text, Some(0)).keep_lone_entry_markers();
+        builder.push(marker, &mut doc);
+        builder.flush(&mut doc);
+        assert_eq!(doc.citations.len(), 1);
     }
 
     #[test]
