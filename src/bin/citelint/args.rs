@@ -72,7 +72,7 @@ pub struct CheckArgs {
     pub deny: Option<Deny>,
 
     /// Force the input format instead of detecting it:
-    /// wikipedia-text, markdown, html or paper.
+    /// wikipedia-text, markdown, html, paper or wikitext.
     #[arg(long)]
     pub input_format: Option<String>,
 
