@@ -79,6 +79,16 @@ fn check(args: CheckArgs) -> io::Result<u8> {
     }
 
     let (inputs, mut problems) = files::collect(&args.paths);
+    if inputs.is_empty() && problems.is_empty() {
+        eprintln!(
+            "citelint: warning: no files to lint (directories are searched for {})",
+            files::DEFAULT_EXTENSIONS
+                .iter()
+                .map(|e| format!(".{e}"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        );
+    }
     let keep_text = format.needs_source();
     let stdout = io::stdout();
     let color = match args.color {
