@@ -89,6 +89,13 @@ pub fn detect(path: &str, text: &str) -> Format {
     match extension {
         "md" | "markdown" | "mdown" | "mkd" => Format::Markdown,
         "html" | "htm" | "xhtml" => Format::Html,
+        // A `.wiki` file is wikitext, unless it holds a rendered copy
+        // (a caret list and no `<ref>` tags).
+        "wiki" | "wikitext" | "mediawiki"
+            if !wikitext::looks_like(text) && wikipedia_text::looks_like(text) =>
+        {
+            Format::WikipediaText
+        }
         "wiki" | "wikitext" | "mediawiki" => Format::Wikitext,
         _ => detect_from_content(text),
     }

@@ -14,13 +14,20 @@ use crate::parse::markers::{MarkerContext, scan_brackets};
 use crate::parse::{HeadingKind, ParseOptions, assign_list_groups, heading_kind};
 use crate::source::Span;
 
-/// True when `text` has at least two reference-list lines with carets.
+/// True when `text` has a reference list with carets: one numbered line
+/// (`1. ^ …`, distinctive enough alone) or two caret lines of any form.
 pub fn looks_like(text: &str) -> bool {
-    text.lines()
-        .filter(|line| entry_start(line.trim_start_matches(is_space)).is_some())
-        .take(2)
-        .count()
-        >= 2
+    let mut caret_lines = 0;
+    for line in text.split(['\n', '\r']) {
+        let Some(start) = entry_start(line.trim_start_matches(is_space)) else {
+            continue;
+        };
+        caret_lines += 1;
+        if caret_lines >= 2 || matches!(start.label, Some((Label::Number(_), _, _))) {
+            return true;
+        }
+    }
+    false
 }
 
 fn is_space(c: char) -> bool {

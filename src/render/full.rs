@@ -29,6 +29,9 @@ pub(super) fn file(
         name: &report.path,
         text,
         index: LineIndex::new(text),
+        // The narrated form states columns from the snippet's start, so it
+        // must see whole lines.
+        clip: options.graphics,
     });
     let mut buffer = String::new();
     for diagnostic in &report.diagnostics {
@@ -152,6 +155,8 @@ struct Excerpt<'a> {
     name: &'a str,
     text: &'a str,
     index: LineIndex,
+    /// Show a window of long lines rather than the whole line.
+    clip: bool,
 }
 
 struct Contents<'a> {
@@ -228,12 +233,13 @@ impl SourceCode for Excerpt<'_> {
             self.index.line_start(last_line) + self.index.line_text(text, last_line).len();
         let position = self.index.position(text, start);
 
-        let window_start = if first_line == last_line && start - line_start > WINDOW + 10 {
+        let clip = self.clip && first_line == last_line;
+        let window_start = if clip && start - line_start > WINDOW + 10 {
             word_start(text, ceil_boundary(text, start - WINDOW), start)
         } else {
             line_start
         };
-        let window_end = if first_line == last_line && line_end > end + WINDOW + 10 {
+        let window_end = if clip && line_end > end + WINDOW + 10 {
             word_end(text, floor_boundary(text, end + WINDOW), end)
         } else {
             line_end

@@ -13,7 +13,12 @@ pub const DEFAULT_EXTENSIONS: &[&str] = &["txt", "md", "markdown", "html", "htm"
 /// A file to lint.
 #[derive(Debug, Clone)]
 pub enum Input {
-    Path(PathBuf),
+    /// A file, and whether the user named it (rather than a directory walk
+    /// finding it).
+    Path {
+        path: PathBuf,
+        explicit: bool,
+    },
     Stdin,
 }
 
@@ -47,7 +52,7 @@ pub fn collect(paths: &[PathBuf]) -> (Vec<Input>, Vec<FileError>) {
     } else {
         paths
     };
-    let mut files = Vec::new();
+    let mut files: Vec<(PathBuf, bool)> = Vec::new();
     let mut stdin = false;
     let mut problems = Vec::new();
     for path in paths {
@@ -58,19 +63,27 @@ pub fn collect(paths: &[PathBuf]) -> (Vec<Input>, Vec<FileError>) {
         match std::fs::metadata(path) {
             Err(err) => problems.push(error(path, describe_io(&err))),
             Ok(meta) if meta.is_dir() => walk(path, &mut files, &mut problems),
-            Ok(_) => files.push(path.clone()),
+            Ok(_) => files.push((path.clone(), true)),
         }
     }
-    files.sort();
-    files.dedup();
-    let mut inputs: Vec<Input> = files.into_iter().map(Input::Path).collect();
+    // Sorted by path; one file named twice (`a.txt ./a.txt`, or named and
+    // also found by a walk) is linted once, as named.
+    files.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+    let mut seen = std::collections::HashSet::new();
+    files.retain(|(path, _)| {
+        seen.insert(std::fs::canonicalize(path).unwrap_or_else(|_| path.clone()))
+    });
+    let mut inputs: Vec<Input> = files
+        .into_iter()
+        .map(|(path, explicit)| Input::Path { path, explicit })
+        .collect();
     if stdin {
         inputs.insert(0, Input::Stdin);
     }
     (inputs, problems)
 }
 
-fn walk(dir: &Path, files: &mut Vec<PathBuf>, problems: &mut Vec<FileError>) {
+fn walk(dir: &Path, files: &mut Vec<(PathBuf, bool)>, problems: &mut Vec<FileError>) {
     let walker = ignore::WalkBuilder::new(dir).require_git(false).build();
     for entry in walker {
         match entry {
@@ -81,7 +94,7 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>, problems: &mut Vec<FileError>) {
                         DEFAULT_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str())
                     });
                 if wanted {
-                    files.push(path.to_path_buf());
+                    files.push((path.to_path_buf(), false));
                 }
             }
             Err(err) => problems.push(FileError {
@@ -100,14 +113,15 @@ fn describe_io(err: &std::io::Error) -> String {
     }
 }
 
-/// Reads one input. Binary files (a NUL byte early on) and files over
-/// `max_size` bytes are refused with a message; invalid UTF-8 is decoded
-/// lossily and reported by the checker.
+/// Reads one input. Files over `max_size` bytes are refused with a message,
+/// and so are binary files (a NUL byte early on) that the user named; a
+/// binary file met in a directory walk is skipped (`Ok(None)`), as ripgrep
+/// does. Invalid UTF-8 is decoded lossily and reported by the checker.
 pub fn read(
     input: &Input,
     stdin_name: Option<&str>,
     max_size: u64,
-) -> Result<SourceFile, FileError> {
+) -> Result<Option<SourceFile>, FileError> {
     let (name, bytes) = match input {
         Input::Stdin => {
             let name = stdin_name.unwrap_or("-").to_owned();
@@ -118,7 +132,7 @@ pub fn read(
                 .map_err(|e| error(Path::new(&name), describe_io(&e)))?;
             (name, bytes)
         }
-        Input::Path(path) => {
+        Input::Path { path, .. } => {
             let size = std::fs::metadata(path)
                 .map_err(|e| error(path, describe_io(&e)))?
                 .len();
@@ -142,10 +156,19 @@ pub fn read(
     }
     let head = &bytes[..bytes.len().min(8192)];
     if memchr::memchr(0, head).is_some() {
+        if matches!(
+            input,
+            Input::Path {
+                explicit: false,
+                ..
+            }
+        ) {
+            return Ok(None);
+        }
         return Err(error(
             Path::new(&name),
             "binary file (contains NUL bytes), skipped",
         ));
     }
-    Ok(SourceFile::from_bytes(name, &bytes))
+    Ok(Some(SourceFile::from_bytes(name, &bytes)))
 }

@@ -108,22 +108,26 @@ fn check(args: CheckArgs) -> io::Result<u8> {
     // order; a batch is dropped once written, so memory does not grow with
     // the number of files.
     for batch in inputs.chunks(BATCH_SIZE) {
-        let results: Vec<Result<FileReport, files::FileError>> = batch
+        let results: Vec<Result<Option<FileReport>, files::FileError>> = batch
             .par_iter()
             .map(|input| {
-                let source =
-                    files::read(input, args.stdin_filename.as_deref(), args.max_file_size)?;
+                let Some(source) =
+                    files::read(input, args.stdin_filename.as_deref(), args.max_file_size)?
+                else {
+                    return Ok(None);
+                };
                 let mut report = citelint::lint(&source, &settings);
                 if keep_text {
                     report.text = Some(source.into_text().into());
                 }
-                Ok(report)
+                Ok(Some(report))
             })
             .collect();
         let mut reports = Vec::with_capacity(results.len());
         for result in results {
             match result {
-                Ok(report) => reports.push(report),
+                Ok(Some(report)) => reports.push(report),
+                Ok(None) => {}
                 Err(problem) => problems.push(problem),
             }
         }
