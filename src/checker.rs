@@ -3,6 +3,9 @@
 
 use std::collections::HashMap;
 
+/// Keys come from one file; a fast non-cryptographic hasher suffices.
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
 use crate::diagnostic::Diagnostic;
 use crate::model::{Document, EntryId, Group, Key};
 use crate::rules::{self, Context, RULES};
@@ -21,10 +24,10 @@ pub struct KeyUses {
 /// Keys to entries and uses, per group. Built in one pass over the document.
 #[derive(Clone, Debug, Default)]
 pub struct CitationIndex {
-    keys: HashMap<(Group, Key), KeyUses>,
+    keys: FastMap<(Group, Key), KeyUses>,
     /// Keys in order of first appearance (first use, or entry if never used).
     order: Vec<(Group, Key)>,
-    lists_per_group: HashMap<Group, usize>,
+    lists_per_group: FastMap<Group, usize>,
 }
 
 impl CitationIndex {

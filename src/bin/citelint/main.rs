@@ -16,6 +16,11 @@ use citelint::rules::{self, RULES};
 use citelint::settings::{RuleSet, Selection};
 use citelint::{FileReport, Format, Settings};
 
+// Linting allocates many small, short-lived strings per file; mimalloc
+// handles that pattern markedly faster than the system allocator.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// No error-level findings.
 const EXIT_OK: u8 = 0;
 /// Error-level findings (or warnings under `--deny warnings`).
