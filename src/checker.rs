@@ -109,13 +109,19 @@ pub fn check(
 }
 
 fn resolve_positions(source: &SourceFile, diagnostics: &mut [Diagnostic]) {
-    let text = source.text();
-    let index = source.line_index();
-    for diagnostic in diagnostics {
-        diagnostic.start = index.position(text, diagnostic.span.start);
-        diagnostic.end = index.position(text, diagnostic.span.end);
-        for related in &mut diagnostic.related {
-            related.start = index.position(text, related.span.start);
+    let mut offsets = Vec::new();
+    for d in diagnostics.iter() {
+        offsets.push(d.span.start);
+        offsets.push(d.span.end);
+        offsets.extend(d.related.iter().map(|r| r.span.start));
+    }
+    let positions = source.line_index().positions(source.text(), &offsets);
+    let mut next = positions.into_iter();
+    for d in diagnostics.iter_mut() {
+        d.start = next.next().unwrap_or_default();
+        d.end = next.next().unwrap_or_default();
+        for related in &mut d.related {
+            related.start = next.next().unwrap_or_default();
         }
     }
 }

@@ -256,6 +256,49 @@ impl LineIndex {
         }
     }
 
+    /// Resolves many offsets at once: sorted, then found in one forward walk,
+    /// so a long line with many findings costs its length once, not once per
+    /// finding. `offsets` may be in any order; results come back in the same
+    /// order.
+    pub fn positions(&self, text: &str, offsets: &[usize]) -> Vec<Position> {
+        let mut order: Vec<usize> = (0..offsets.len()).collect();
+        order.sort_unstable_by_key(|&i| offsets[i]);
+        let mut out = vec![Position::default(); offsets.len()];
+        // The walk's state: a position already resolved, to continue from.
+        let mut at = Position {
+            line: 1,
+            column: 1,
+            column_utf16: 1,
+            column_byte: 1,
+            offset: 0,
+        };
+        for i in order {
+            let mut target = offsets[i].min(text.len());
+            while !text.is_char_boundary(target) {
+                target -= 1;
+            }
+            let line = self.line_of(target);
+            if line + 1 != at.line {
+                // Jump to the start of the target's line.
+                at = Position {
+                    line: line + 1,
+                    column: 1,
+                    column_utf16: 1,
+                    column_byte: 1,
+                    offset: self.line_start(line),
+                };
+            }
+            for c in text[at.offset..target].chars() {
+                at.column += 1;
+                at.column_utf16 += c.len_utf16();
+            }
+            at.column_byte += target - at.offset;
+            at.offset = target;
+            out[i] = at;
+        }
+        out
+    }
+
     /// The text of 0-based `line`, without its line terminator.
     pub fn line_text<'t>(&self, text: &'t str, line: usize) -> &'t str {
         let start = self.line_start(line);
@@ -280,6 +323,17 @@ mod tests {
         assert_eq!(pos.column_byte, 7); // É is 2 bytes, 𝄞 is 4
         assert_eq!(index.line_text(text, 0), "ab");
         assert_eq!(index.position(text, text.len()).line, 3);
+    }
+
+    #[test]
+    fn batch_positions_match_single_lookups() {
+        let text = "ab\r\nÉ𝄞x\nlast line here\n\nend";
+        let index = LineIndex::new(text);
+        let offsets: Vec<usize> = (0..=text.len()).rev().chain([3, 0, 7]).collect();
+        let batch = index.positions(text, &offsets);
+        for (offset, position) in offsets.iter().zip(batch) {
+            assert_eq!(position, index.position(text, *offset), "offset {offset}");
+        }
     }
 
     #[test]

@@ -6,6 +6,7 @@
 
 use std::fmt;
 use std::io::{self, Write};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use miette::{
     GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, NarratableReportHandler,
@@ -32,14 +33,13 @@ pub(super) fn file(
         // The narrated form states columns from the snippet's start, so it
         // must see whole lines.
         clip: options.graphics,
+        last_offset: AtomicUsize::new(0),
+        last_col: AtomicUsize::new(0),
     });
     let mut buffer = String::new();
     for diagnostic in &report.diagnostics {
         buffer.clear();
-        let view = View {
-            diagnostic,
-            source: excerpt.as_ref(),
-        };
+        let view = View::new(diagnostic, excerpt.as_ref());
         let rendered = if options.graphics {
             let theme = if options.color {
                 GraphicalTheme::unicode()
@@ -84,10 +84,81 @@ fn plural(n: usize, what: &str) -> String {
     format!("{n} {what}{}", if n == 1 { "" } else { "s" })
 }
 
-/// One diagnostic seen through miette's traits.
+/// Related locations drawn per finding; the rest are counted in the help
+/// (JSON lists them all).
+const MAX_RELATED_SHOWN: usize = 8;
+/// Labels on one line are drawn only within this many bytes of the first;
+/// miette cannot draw a line wider than 65,535 columns, and nobody can read one.
+const SAME_LINE_REACH: usize = 400;
+/// Longest underline drawn.
+const MAX_UNDERLINE: usize = 200;
+
+/// One diagnostic seen through miette's traits, with what is drawn bounded.
 struct View<'a> {
     diagnostic: &'a Diagnostic,
     source: Option<&'a Excerpt<'a>>,
+    labels: Vec<LabeledSpan>,
+    help: Option<String>,
+}
+
+impl<'a> View<'a> {
+    fn new(diagnostic: &'a Diagnostic, source: Option<&'a Excerpt<'a>>) -> Self {
+        let mut labels = Vec::new();
+        let mut omitted = 0;
+        if let Some(source) = source {
+            let clamp = |span: crate::source::Span| {
+                let mut end = span
+                    .end
+                    .min(span.start + MAX_UNDERLINE)
+                    .min(source.text.len())
+                    .max(span.start);
+                while !source.text.is_char_boundary(end) {
+                    end -= 1;
+                }
+                to_source_span(crate::source::Span::new(span.start, end))
+            };
+            labels.push(LabeledSpan::new_primary_with_span(
+                None,
+                clamp(diagnostic.span),
+            ));
+            // The first label drawn on each line; later ones must stay near it.
+            let mut anchors: Vec<(usize, usize)> =
+                vec![(diagnostic.start.line, diagnostic.span.start)];
+            for related in &diagnostic.related {
+                let line = related.start.line;
+                let anchor = anchors.iter().find(|(l, _)| *l == line).map(|a| a.1);
+                let near = anchor.is_none_or(|a| related.span.start.abs_diff(a) <= SAME_LINE_REACH);
+                if !near || labels.len() > MAX_RELATED_SHOWN {
+                    omitted += 1;
+                    continue;
+                }
+                if anchor.is_none() {
+                    anchors.push((line, related.span.start));
+                }
+                labels.push(LabeledSpan::new_with_span(
+                    Some(related.message.clone()),
+                    clamp(related.span),
+                ));
+            }
+        }
+        let more = match omitted {
+            0 => None,
+            1 => Some("1 more location is not drawn; --format json lists every one".to_owned()),
+            n => Some(format!(
+                "{n} more locations are not drawn; --format json lists every one"
+            )),
+        };
+        let help = match (&diagnostic.help, more) {
+            (Some(help), Some(more)) => Some(format!("{help}\n{more}")),
+            (help, more) => help.clone().or(more),
+        };
+        View {
+            diagnostic,
+            source,
+            labels,
+            help,
+        }
+    }
 }
 
 impl fmt::Debug for View<'_> {
@@ -123,8 +194,7 @@ impl miette::Diagnostic for View<'_> {
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.diagnostic
-            .help
+        self.help
             .as_deref()
             .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
@@ -135,13 +205,7 @@ impl miette::Diagnostic for View<'_> {
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         self.source?;
-        let d = self.diagnostic;
-        let primary = LabeledSpan::new_primary_with_span(None, to_source_span(d.span));
-        let related = d
-            .related
-            .iter()
-            .map(|r| LabeledSpan::new_with_span(Some(r.message.clone()), to_source_span(r.span)));
-        Some(Box::new(std::iter::once(primary).chain(related)))
+        Some(Box::new(self.labels.iter().cloned()))
     }
 }
 
@@ -157,6 +221,27 @@ struct Excerpt<'a> {
     index: LineIndex,
     /// Show a window of long lines rather than the whole line.
     clip: bool,
+    /// The last column worked out (offset, 0-based column): findings come in
+    /// order, so counting on from it keeps long lines linear.
+    /// (Atomics only because miette requires `Sync`; one thread uses them.)
+    last_offset: AtomicUsize,
+    last_col: AtomicUsize,
+}
+
+impl Excerpt<'_> {
+    /// 0-based column (in chars) of `offset`, which starts at `line_start`.
+    fn column(&self, line_start: usize, offset: usize) -> usize {
+        let memo_offset = self.last_offset.load(Ordering::Relaxed);
+        let memo_column = self.last_col.load(Ordering::Relaxed);
+        let column = if (line_start..=offset).contains(&memo_offset) {
+            memo_column + self.text[memo_offset..offset].chars().count()
+        } else {
+            self.text[line_start..offset].chars().count()
+        };
+        self.last_offset.store(offset, Ordering::Relaxed);
+        self.last_col.store(column, Ordering::Relaxed);
+        column
+    }
 }
 
 struct Contents<'a> {
@@ -231,7 +316,8 @@ impl SourceCode for Excerpt<'_> {
         let line_start = self.index.line_start(first_line);
         let line_end =
             self.index.line_start(last_line) + self.index.line_text(text, last_line).len();
-        let position = self.index.position(text, start);
+        let start = floor_boundary(text, start);
+        let column = self.column(line_start, start);
 
         let clip = self.clip && first_line == last_line;
         let window_start = if clip && start - line_start > WINDOW + 10 {
@@ -249,7 +335,7 @@ impl SourceCode for Excerpt<'_> {
             span: (window_start, data.len()).into(),
             data,
             line: first_line,
-            column: position.column - 1,
+            column,
             line_count: last_line - first_line + 1,
             name: self.name.to_owned(),
         }))

@@ -1,8 +1,9 @@
 //! CIT007 `repeated-citation`.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::{Group, Key};
 use crate::rules::{Context, Rule};
 
 /// The same key twice in one cluster.
@@ -30,23 +31,42 @@ The town had an airport.[3][3]
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for cluster in &ctx.doc.clusters {
-        let mut seen = HashSet::new();
+        // key -> (first use, repeats), in order of first repeat.
+        let mut seen: HashMap<(Group, &Key), (usize, usize)> = HashMap::new();
+        let mut repeated: Vec<(Group, &Key)> = Vec::new();
         for &c in &cluster.citations {
             let citation = &ctx.doc.citations[c];
-            if !seen.insert((citation.group, &citation.key)) {
-                out.push(
-                    RULE.diagnostic(
-                        citation.span,
-                        format!(
-                            "{} is cited twice in the same cluster",
-                            citation.key.marker()
-                        ),
-                    )
-                    .with_key(&citation.key, citation.group)
-                    .with_related(cluster.span, "in this cluster")
-                    .with_help("remove the repeated marker"),
-                );
+            let slot = seen
+                .entry((citation.group, &citation.key))
+                .or_insert((c, 0));
+            if slot.0 != c {
+                slot.1 += 1;
+                if slot.1 == 1 {
+                    repeated.push((citation.group, &citation.key));
+                }
             }
+        }
+        for key in repeated {
+            let (first, repeats) = seen[&key];
+            let citation = &ctx.doc.citations[first];
+            let times = repeats + 1;
+            out.push(
+                RULE.diagnostic(
+                    citation.span,
+                    format!(
+                        "{} is cited {} in the same cluster",
+                        citation.key.marker(),
+                        if times == 2 {
+                            "twice".to_owned()
+                        } else {
+                            format!("{times} times")
+                        }
+                    ),
+                )
+                .with_key(&citation.key, citation.group)
+                .with_related(cluster.span, "in this cluster")
+                .with_help("remove the repeated marker"),
+            );
         }
     }
 }
