@@ -31,36 +31,36 @@ The town had an airport.[3][3]
 
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for cluster in &ctx.doc.clusters {
-        // key -> (first use, repeats), in order of first repeat.
-        let mut seen: HashMap<(Group, &Key), (usize, usize)> = HashMap::new();
+        // key -> (first repeat, times cited), in order of first repeat.
+        let mut seen: HashMap<(Group, &Key), (Option<usize>, usize)> = HashMap::new();
         let mut repeated: Vec<(Group, &Key)> = Vec::new();
         for &c in &cluster.citations {
             let citation = &ctx.doc.citations[c];
             let slot = seen
                 .entry((citation.group, &citation.key))
-                .or_insert((c, 0));
-            if slot.0 != c {
-                slot.1 += 1;
-                if slot.1 == 1 {
-                    repeated.push((citation.group, &citation.key));
-                }
+                .or_insert((None, 0));
+            slot.1 += 1;
+            if slot.1 == 2 {
+                slot.0 = Some(c);
+                repeated.push((citation.group, &citation.key));
             }
         }
         for key in repeated {
-            let (first, repeats) = seen[&key];
-            let citation = &ctx.doc.citations[first];
-            let times = repeats + 1;
+            let (Some(first_repeat), times) = seen[&key] else {
+                continue;
+            };
+            let citation = &ctx.doc.citations[first_repeat];
+            let how_often = if times == 2 {
+                "twice".to_owned()
+            } else {
+                format!("{times} times")
+            };
             out.push(
                 RULE.diagnostic(
                     citation.span,
                     format!(
-                        "{} is cited {} in the same cluster",
-                        citation.key.marker(),
-                        if times == 2 {
-                            "twice".to_owned()
-                        } else {
-                            format!("{times} times")
-                        }
+                        "{} is cited {how_often} in the same cluster",
+                        citation.key.marker()
                     ),
                 )
                 .with_key(&citation.key, citation.group)
