@@ -247,7 +247,9 @@ fn classify_numeric(text: &str, start: usize, ctx: &MarkerContext) -> MarkerKind
                 "`[{text}]` has an empty item between separators"
             ));
         }
-        if index > 0 && is_pinpoint(item) {
+        // After the first number, anything that does not start with a digit
+        // is a pinpoint: `[12, p. 5]`, `[1, Th. 2]`, `[2, Lemma 3]`, `[4, §2]`.
+        if index > 0 && (is_pinpoint(item) || !item.starts_with(|c: char| c.is_ascii_digit())) {
             continue;
         }
         match read_item(item, item_start, ctx, piece_count == 1) {
@@ -326,6 +328,10 @@ fn read_item(
         return Err(ItemError::Malformed(format!(
             "`[{written}]` starts at reference 0, but lists start at 1"
         )));
+    }
+    // `[1865–69]`: an abbreviated year range (Wikipedia's `orig-year`).
+    if alone && to < from && right.len() == 2 && looks_like_year(from, ctx) {
+        return Err(ItemError::NotCitation);
     }
     if to < from {
         return Err(ItemError::Malformed(format!(
@@ -534,6 +540,48 @@ fn single_number(marker: &RawMarker) -> Option<u32> {
     }
 }
 
+/// A bare note marker such as `[a]` follows the text it annotates:
+/// `claim.[a]`, `churches[a]`, `claim [a]`. It is not one at the start of a
+/// line, after a list bullet or a table bar (`- [x] task`, `| [x] |`), nor
+/// right after a one- or two-letter word, which makes it an index (`x[t]`).
+fn plausible_note_context(text: &str, open: usize) -> bool {
+    // A few characters before are enough; looking no further keeps long
+    // lines linear.
+    let mut window_start = open.saturating_sub(16);
+    while !text.is_char_boundary(window_start) {
+        window_start -= 1;
+    }
+    let window = &text[window_start..open];
+    let (prefix, whole_line) = match window.rfind(['\n', '\r']) {
+        Some(i) => (&window[i + 1..], true),
+        None => (window, window_start == 0),
+    };
+    let before = prefix.trim_end_matches(is_space);
+    let Some(prev) = before.chars().next_back() else {
+        return !whole_line; // nothing but spaces since the line began
+    };
+    let lead = before.trim_start_matches(is_space);
+    let is_bullet = whole_line
+        && (matches!(lead, "-" | "*" | "+" | "•")
+            || lead
+                .strip_suffix(['.', ')'])
+                .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())));
+    if prev == '|' || is_bullet {
+        return false;
+    }
+    let glued = before.len() == prefix.len();
+    if glued && prev.is_alphanumeric() {
+        let word = before
+            .chars()
+            .rev()
+            .take_while(|c| c.is_alphanumeric())
+            .take(3)
+            .count();
+        return word > 2;
+    }
+    true
+}
+
 /// Between two markers of one cluster only spaces, commas, semicolons or a
 /// range dash may stand.
 fn is_cluster_gap(gap: &str) -> bool {
@@ -601,6 +649,11 @@ pub fn scan_brackets_into(
         let next_char = text[close + 1..].chars().next();
         let span = Span::new(open, close + 1);
         match classify(inner, open + 1, next_char, ctx) {
+            // Only the bare letters are ambiguous; `[note 1]` is not.
+            MarkerKind::Cites { group, .. }
+                if group == Group::Notes
+                    && inner.trim().len() <= 2
+                    && !plausible_note_context(text, open) => {}
             MarkerKind::Cites { group, items } => {
                 builder.push(RawMarker { span, group, items }, doc);
             }
@@ -657,13 +710,14 @@ mod tests {
         assert_eq!(numbers("a [8,21,26-28]"), ["8", "21", "26", "27", "28"]);
         assert_eq!(numbers("a [1]–[3]"), ["1", "2", "3"]);
         assert_eq!(numbers("[12, p. 5]"), ["12"]);
+        assert_eq!(numbers("see [1, Th. 2] and [2, Lemma 3]"), ["1", "2"]);
         assert_eq!(numbers("[01]"), ["1"]);
     }
 
     #[test]
     fn notes_are_their_own_group() {
         assert_eq!(
-            keys("x[a] y[note 2] z[nb 3]"),
+            keys("claim[a] more.[note 2] z[nb 3]"),
             [
                 (Group::Notes, "a".to_owned()),
                 (Group::Notes, "2".to_owned()),
@@ -684,6 +738,10 @@ mod tests {
             "[0000-0002-1825-0097]",
             "[a]lso",
             "[1914–1918]",
+            "Tolstoy, Leo (1993) [1865–69]. War and Peace.",
+            "- [x] done",
+            "| [x] | yes |",
+            "the signal x[t] at time t",
         ] {
             assert!(numbers(text).is_empty(), "{text} read as a citation");
         }
