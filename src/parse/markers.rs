@@ -654,6 +654,15 @@ pub fn scan_brackets_into(
                 if group == Group::Notes
                     && inner.trim().len() <= 2
                     && !plausible_note_context(text, open) => {}
+            // `[1, Th. 2], [1, Thm. 4]`: a pinpointed marker supports its own
+            // claim, so it stands alone rather than repeating in a cluster.
+            MarkerKind::Cites { group, items }
+                if inner.contains(char::is_alphabetic) && group == Group::Default =>
+            {
+                builder.flush(doc);
+                builder.push(RawMarker { span, group, items }, doc);
+                builder.flush(doc);
+            }
             MarkerKind::Cites { group, items } => {
                 builder.push(RawMarker { span, group, items }, doc);
             }

@@ -222,15 +222,25 @@ pub fn heading_kind(line: &str) -> Option<HeadingKind> {
 }
 
 /// Decides the group of each list from its heading, its key style and the
-/// number of lists: a lettered list is always notes; with two or more lists a
-/// Notes-headed one that comes before another is notes.
+/// other lists: a lettered list is always notes; a Notes-headed list is notes
+/// when another list can be the references (one not headed Notes, wherever
+/// it stands), or, when every list is headed Notes, when another follows it.
 pub(crate) fn assign_list_groups(headings: &[(Option<HeadingKind>, bool)]) -> Vec<Group> {
     let count = headings.len();
+    let other_list_for_references = |i: usize| {
+        headings
+            .iter()
+            .enumerate()
+            .any(|(j, &(kind, lettered))| j != i && !lettered && kind != Some(HeadingKind::Notes))
+    };
     headings
         .iter()
         .enumerate()
         .map(|(i, &(kind, lettered))| {
-            if lettered || (count > 1 && i + 1 < count && kind == Some(HeadingKind::Notes)) {
+            let notes_heading = kind == Some(HeadingKind::Notes);
+            if lettered
+                || (notes_heading && (other_list_for_references(i) || (count > 1 && i + 1 < count)))
+            {
                 Group::Notes
             } else {
                 Group::Default
@@ -266,6 +276,29 @@ mod tests {
         assert_eq!(
             detect("a.txt", "Claim.[^n]\n\n[^n]: Source.\n"),
             Format::Markdown
+        );
+    }
+
+    #[test]
+    fn notes_lists_are_found_before_or_after_the_references() {
+        use HeadingKind::{Notes, References};
+        let groups = |h: &[(Option<HeadingKind>, bool)]| assign_list_groups(h);
+        assert_eq!(groups(&[(Some(Notes), false)]), [Group::Default]);
+        assert_eq!(
+            groups(&[(Some(Notes), false), (Some(References), false)]),
+            [Group::Notes, Group::Default]
+        );
+        assert_eq!(
+            groups(&[(Some(References), false), (Some(Notes), false)]),
+            [Group::Default, Group::Notes]
+        );
+        assert_eq!(
+            groups(&[(Some(Notes), false), (Some(Notes), false)]),
+            [Group::Notes, Group::Default]
+        );
+        assert_eq!(
+            groups(&[(None, true), (None, false)]),
+            [Group::Notes, Group::Default]
         );
     }
 

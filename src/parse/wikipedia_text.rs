@@ -15,7 +15,8 @@ use crate::parse::{HeadingKind, ParseOptions, assign_list_groups, heading_kind};
 use crate::source::Span;
 
 /// True when `text` has a reference list with carets: one numbered line
-/// (`1. ^ …`, distinctive enough alone) or two caret lines of any form.
+/// (`1. ^ …`, distinctive enough alone), two caret lines of any form, or one
+/// `^ …` line in a text that cites `[1]`.
 pub fn looks_like(text: &str) -> bool {
     let mut caret_lines = 0;
     for line in text.split(['\n', '\r']) {
@@ -27,7 +28,8 @@ pub fn looks_like(text: &str) -> bool {
             return true;
         }
     }
-    false
+    // A stub with one unnumbered entry: the caret and a `[1]` marker.
+    caret_lines == 1 && text.contains("[1]")
 }
 
 fn is_space(c: char) -> bool {
@@ -250,10 +252,14 @@ pub fn parse(text: &str, options: &ParseOptions) -> Document {
         .map_or(text.len(), |e| lines[e.first_line].start);
     scan_brackets(text, Span::new(0, body_end), None, &ctx, &mut doc);
 
-    let notes_use_letters = doc
-        .citations
-        .iter()
-        .any(|c| c.group == Group::Notes && matches!(c.key, Key::Label(_)));
+    let notes_use = |letters: bool| {
+        doc.citations
+            .iter()
+            .any(|c| c.group == Group::Notes && matches!(c.key, Key::Label(_)) == letters)
+    };
+    // Browsers copy a lettered notes list (CSS lower-alpha) with digits or no
+    // labels at all; the body's `[a]` markers say which it was.
+    let notes_by_letter = notes_use(true) && !notes_use(false);
 
     let mut entry_regions = Vec::new();
     for (list_index, (list, group)) in lists.iter().zip(groups).enumerate() {
@@ -273,11 +279,14 @@ pub fn parse(text: &str, options: &ParseOptions) -> Document {
             let first_line = &lines[entry.first_line];
             let content_start = first_line.start + first_line.indent;
             let key = match entry.start.label {
+                Some((Label::Number(_), _, _)) if group == Group::Notes && notes_by_letter => {
+                    Key::Label(backlinks::label(position))
+                }
                 Some((Label::Number(n), _, _)) => Key::Number(n),
                 Some((Label::Letters, s, e)) => {
                     Key::Label(text[content_start + s..content_start + e].to_owned())
                 }
-                None if group == Group::Notes && notes_use_letters => {
+                None if group == Group::Notes && notes_by_letter => {
                     Key::Label(backlinks::label(position))
                 }
                 None => Key::Number(position as u32 + 1),
@@ -383,5 +392,31 @@ mod tests {
         assert_eq!(d.lists[0].group, Group::Notes);
         assert_eq!(d.lists[1].group, Group::Default);
         assert_eq!(d.entries[0].key, Key::Label("a".into()));
+    }
+
+    #[test]
+    fn a_lettered_notes_list_copied_with_digits_keys_by_letter() {
+        let text = "Claim.[a] More.[1] Else.[b]\n\nNotes\n  1. ^ First note.\n  2. ^ Second.\n\nReferences\n  1. ^ Source.\n";
+        let d = doc(text);
+        let keys: Vec<_> = d
+            .entries
+            .iter()
+            .map(|e| (e.group, e.key.to_string()))
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                (Group::Notes, "a".into()),
+                (Group::Notes, "b".into()),
+                (Group::Default, "1".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn a_stub_with_one_reference_is_detected() {
+        assert!(looks_like("A stub.[1]\n\nSee also\n\n^ The only source.\n"));
+        assert!(looks_like("A stub.[1]\n\n  1. ^ The only source.\n"));
+        assert!(!looks_like("x ^ y\n"));
     }
 }
