@@ -127,6 +127,22 @@ fn detect_from_content(text: &str) -> Format {
     Format::Paper
 }
 
+fn has_lone_cr(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    memchr::memchr_iter(b'\r', bytes).any(|i| bytes.get(i + 1) != Some(&b'\n'))
+}
+
+fn lone_cr_to_lf(text: &str) -> String {
+    let mut bytes = text.as_bytes().to_vec();
+    for i in 0..bytes.len() {
+        if bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n') {
+            bytes[i] = b'\n';
+        }
+    }
+    // Swapping one ASCII byte for another keeps the text valid UTF-8.
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
 /// The largest char boundary at or below `index`.
 pub(crate) fn floor_char_boundary(text: &str, index: usize) -> usize {
     let mut index = index.min(text.len());
@@ -155,7 +171,14 @@ impl ParseOptions {
 
 /// Parses `source` as `format`.
 pub fn parse(source: &SourceFile, format: Format, options: &ParseOptions) -> Document {
-    let text = source.text();
+    // Old Mac line ends (a lone CR) become LF, byte for byte, so that every
+    // parser sees lines and every span still points at the same bytes.
+    let normalised;
+    let mut text = source.text();
+    if has_lone_cr(text) {
+        normalised = lone_cr_to_lf(text);
+        text = &normalised;
+    }
     match format {
         Format::WikipediaText => wikipedia_text::parse(text, options),
         Format::Markdown => markdown::parse(text, options),
@@ -300,6 +323,23 @@ mod tests {
             groups(&[(None, true), (None, false)]),
             [Group::Notes, Group::Default]
         );
+    }
+
+    #[test]
+    fn lone_carriage_returns_parse_like_line_feeds() {
+        let text = "Claim.[1][2]\r\r  1. ^ One.\r  2. ^ Two.\r";
+        let lf = parse(
+            &SourceFile::from_text("a.txt", text.replace('\r', "\n")),
+            Format::WikipediaText,
+            &ParseOptions::default(),
+        );
+        let cr = parse(
+            &SourceFile::from_text("a.txt", text),
+            Format::WikipediaText,
+            &ParseOptions::default(),
+        );
+        assert_eq!(lf, cr);
+        assert_eq!(detect("a.txt", text), Format::WikipediaText);
     }
 
     #[test]

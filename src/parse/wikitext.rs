@@ -118,34 +118,39 @@ fn is_masked(masks: &[Span], offset: usize) -> bool {
     masks.get(i).is_some_and(|m| m.start <= offset)
 }
 
-/// Longest template considered; a longer one is treated as unclosed.
-const MAX_TEMPLATE_LEN: usize = 256 * 1024;
-
-/// The end of the template that opens at `start` (`{{`), nested templates
-/// included; `None` when it never closes.
-fn template_end(text: &str, start: usize) -> Option<usize> {
+/// Where each template `{{…}}` ends, found in one pass with a stack:
+/// `(start, end)` pairs sorted by start. An unclosed `{{` has no pair.
+fn template_spans(text: &str) -> Vec<(usize, usize)> {
     let bytes = text.as_bytes();
-    // Bounded so that many unclosed `{{` cannot make the scan quadratic.
-    let limit = bytes.len().min(start + MAX_TEMPLATE_LEN);
-    let mut depth = 0usize;
-    let mut i = start;
-    while i + 1 < limit {
+    let mut open = Vec::new();
+    let mut spans = Vec::new();
+    let mut i = 0;
+    while i + 1 < bytes.len() {
         match (bytes[i], bytes[i + 1]) {
             (b'{', b'{') => {
-                depth += 1;
+                open.push(i);
                 i += 2;
             }
             (b'}', b'}') => {
-                depth -= 1;
-                i += 2;
-                if depth == 0 {
-                    return Some(i);
+                if let Some(start) = open.pop() {
+                    spans.push((start, i + 2));
                 }
+                i += 2;
             }
             _ => i += 1,
         }
     }
-    None
+    spans.sort_unstable();
+    spans
+}
+
+/// The end of the template that opens at `start`, nested templates
+/// included; `None` when it never closes.
+fn template_end(templates: &[(usize, usize)], start: usize) -> Option<usize> {
+    templates
+        .binary_search_by_key(&start, |&(s, _)| s)
+        .ok()
+        .map(|i| templates[i].1)
 }
 
 /// A `<ref …>` tag read from the text.
@@ -260,7 +265,11 @@ fn ref_tags(text: &str, masks: &[Span]) -> Vec<RefTag> {
 
 /// A list: `<references/>`, `<references>…</references>`, `{{reflist…}}`,
 /// `{{notelist…}}`. Its span covers any list-defined references inside it.
-fn find_lists(text: &str, masks: &[Span]) -> Vec<(Group, Span, String)> {
+fn find_lists(
+    text: &str,
+    masks: &[Span],
+    templates: &[(usize, usize)],
+) -> Vec<(Group, Span, String)> {
     let lower = text.to_ascii_lowercase();
     let mut lists = Vec::new();
     let mut at = 0;
@@ -301,13 +310,14 @@ fn find_lists(text: &str, masks: &[Span]) -> Vec<(Group, Span, String)> {
             .map_or(text.len(), |i| start + 2 + i);
         let name = lower[start + 2..name_end].trim();
         let group = match name {
-            "reflist" | "references" | "reference list" | "refs" => Group::Default,
-            "notelist" | "notes" | "efn list" | "notelist-ua" | "notelist-lr" | "notelist-ur" => {
-                Group::Notes
-            }
+            "references" | "reference list" | "refs" => Group::Default,
+            n if n.starts_with("reflist") => Group::Default,
+            // {{notelist}}, {{notelist-la}}, {{notelist-ua}}, {{efn list}}…
+            "notes" | "efn list" => Group::Notes,
+            n if n.starts_with("notelist") => Group::Notes,
             _ => continue,
         };
-        let end = template_end(text, start).unwrap_or(name_end);
+        let end = template_end(templates, start).unwrap_or(name_end);
         let group = if group == Group::Default && lower[start..end].contains("group=") {
             Group::Notes
         } else {
@@ -330,7 +340,7 @@ struct Found {
 }
 
 /// `{{efn|…}}` notes: `name=` reuses, the rest is the note's text.
-fn efn_templates(text: &str, masks: &[Span]) -> Vec<Found> {
+fn efn_templates(text: &str, masks: &[Span], templates: &[(usize, usize)]) -> Vec<Found> {
     let lower = text.to_ascii_lowercase();
     let mut found = Vec::new();
     let mut at = 0;
@@ -341,7 +351,7 @@ fn efn_templates(text: &str, masks: &[Span]) -> Vec<Found> {
         if !matches!(next, Some(b'|' | b'}' | b' ' | b'-')) || is_masked(masks, start) {
             continue;
         }
-        let Some(end) = template_end(text, start) else {
+        let Some(end) = template_end(templates, start) else {
             continue;
         };
         let inner_start = lower[start..end]
@@ -380,7 +390,7 @@ fn efn_templates(text: &str, masks: &[Span]) -> Vec<Found> {
     found
 }
 
-fn maintenance_tags(text: &str, masks: &[Span], doc: &mut Document) {
+fn maintenance_tags(text: &str, masks: &[Span], templates: &[(usize, usize)], doc: &mut Document) {
     let lower = text.to_ascii_lowercase();
     let mut at = 0;
     while let Some(i) = lower[at..].find("{{") {
@@ -394,7 +404,7 @@ fn maintenance_tags(text: &str, masks: &[Span], doc: &mut Document) {
             .map_or(text.len(), |j| start + 2 + j);
         let name = lower[start + 2..name_end].trim();
         if let Some((_, tag)) = MAINTENANCE_TEMPLATES.iter().find(|(t, _)| *t == name) {
-            let end = template_end(text, start).unwrap_or(name_end);
+            let end = template_end(templates, start).unwrap_or(name_end);
             doc.tags.push(MaintenanceTag {
                 text: (*tag).to_owned(),
                 span: Span::new(start, end),
@@ -408,7 +418,8 @@ fn maintenance_tags(text: &str, masks: &[Span], doc: &mut Document) {
 /// Parses wikitext into a [`Document`].
 pub fn parse(text: &str, _options: &ParseOptions) -> Document {
     let masks = masked_ranges(text);
-    let lists = find_lists(text, &masks);
+    let templates = template_spans(text);
+    let lists = find_lists(text, &masks, &templates);
     let mut doc = Document::default();
     for (group, span, name) in &lists {
         doc.lists.push(RefList {
@@ -434,18 +445,27 @@ pub fn parse(text: &str, _options: &ParseOptions) -> Document {
             content: tag.content.filter(|c| !text[c.range()].trim().is_empty()),
         })
         .collect();
-    found.extend(efn_templates(text, &masks));
+    found.extend(efn_templates(text, &masks, &templates));
     found.sort_by_key(|f| f.element.start);
 
     // Definitions first, so a reuse before its definition still finds it.
     let mut defined: HashMap<(Group, String), (usize, String)> = HashMap::new();
-    let mut unnamed_count: HashMap<Group, u32> = HashMap::new();
+    // Anonymous refs are called by the number the rendered page shows them
+    // under: distinct refs counted in order of first use in the body.
+    let mut shown_count: HashMap<Group, u32> = HashMap::new();
+    let mut numbered_names: std::collections::HashSet<(Group, &str)> = Default::default();
     let mut keys = Vec::with_capacity(found.len());
     for f in &found {
+        let in_body = list_containing(f.element.start, &lists).is_none();
         let key = match &f.name {
-            Some((name, _)) => Key::Label(name.clone()),
+            Some((name, _)) => {
+                if in_body && numbered_names.insert((f.group, name.as_str())) {
+                    *shown_count.entry(f.group).or_default() += 1;
+                }
+                Key::Label(name.clone())
+            }
             None => {
-                let n = unnamed_count.entry(f.group).or_default();
+                let n = shown_count.entry(f.group).or_default();
                 *n += 1;
                 Key::Number(*n)
             }
@@ -491,7 +511,7 @@ pub fn parse(text: &str, _options: &ParseOptions) -> Document {
         );
     }
     body.flush(&mut doc);
-    maintenance_tags(text, &masks, &mut doc);
+    maintenance_tags(text, &masks, &templates, &mut doc);
     doc
 }
 
@@ -539,7 +559,8 @@ mod tests {
         assert_eq!(d.citations.len(), 3);
         assert_eq!(d.lists.len(), 1);
         assert_eq!(d.entries[0].key, Key::Label("a".into()));
-        assert_eq!(d.entries[1].key, Key::Number(1));
+        // The page shows the anonymous ref as [2]: "a" was [1].
+        assert_eq!(d.entries[1].key, Key::Number(2));
     }
 
     #[test]
