@@ -20,6 +20,10 @@ static ISBN: LazyLock<Regex> = LazyLock::new(|| {
 static TITLE_PARAMETER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\|\s*(?:title|trans-title)\s*=\s*([^|}\n]+)").expect("valid regex")
 });
+/// `(2004). Title.` — the title that follows an author-year.
+static AUTHOR_YEAR_TITLE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\((?:c\. ?)?\d{4}[a-z]?\)\.?\s+([^.\n]+)\.").expect("valid regex")
+});
 static PINPOINT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(?:(?-u:\b)p\.\s?p\.|(?-u:\b)pp?\.|(?-u:\b)pages?(?-u:\b)\s*=?|(?-u:\b)pg\.|\|\s*pp?\s*=)\s*(\d+(?:\s*[–—-]\s*\d+)?)")
         .expect("valid regex")
@@ -45,8 +49,22 @@ pub struct SourceFacts {
     pub titles: Vec<String>,
     /// Page pinpoints such as `172-173`.
     pub pinpoints: Vec<String>,
+    /// The title after an author and year, `Author (2004). Title. Publisher.`,
+    /// normalised: how books are written when nothing is quoted.
+    pub unquoted_title: Option<String>,
     /// The whole text, normalised (lowercase words separated by single spaces).
     pub normalised_text: String,
+}
+
+impl SourceFacts {
+    /// The title to compare when two entries share an identifier: the first
+    /// quoted (or `|title=`) title, else the title after an author-year.
+    pub fn work_title(&self) -> Option<&str> {
+        self.titles
+            .first()
+            .map(String::as_str)
+            .or(self.unquoted_title.as_deref())
+    }
 }
 
 /// Reads the facts of an entry's text.
@@ -89,6 +107,10 @@ pub fn facts(text: &str) -> SourceFacts {
             })
             .collect(),
         normalised_text: normalise_words(text),
+        unquoted_title: AUTHOR_YEAR_TITLE
+            .captures(text)
+            .map(|c| normalise_words(&c[1]))
+            .filter(|t| t.len() >= 8),
     };
     for list in [
         &mut facts.urls,

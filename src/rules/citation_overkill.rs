@@ -11,8 +11,9 @@ pub const RULE: Rule = Rule {
     default_enabled: false,
     summary: "One claim carries more citations than the configured maximum",
     doc: r#"## What it does
-Finds clusters that cite more than `citation-overkill.max` references
-(default 3) for one claim. Off by default.
+Finds claims carrying more than `citation-overkill.max` citation markers
+(default 3): `[1][2][3][4]` is four markers, a range `[1–4]` one. Off by
+default.
 
 ## Why it matters
 A long run of markers (WP:OVERKILL) is hard to read and usually means the
@@ -30,12 +31,13 @@ The event was widely reported.[3][6][7][5][8]
 fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let max = ctx.options.overkill_max;
     for cluster in ctx.doc.clusters.iter().filter(|c| c.in_entry.is_none()) {
-        let count = cluster.citations.len();
+        // Markers as written: `[1][2][3][4]` is four, `[1–4]` is one.
+        let count = cluster.markers;
         if count > max {
             out.push(
                 RULE.diagnostic(
                     cluster.span,
-                    format!("{count} citations on one claim (the maximum is {max})"),
+                    format!("{count} citation markers on one claim (the maximum is {max})"),
                 )
                 .with_help("keep the strongest sources, or bundle them into one note"),
             );

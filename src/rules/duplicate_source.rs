@@ -5,6 +5,8 @@ use std::collections::HashMap;
 /// A hash map with a fast, non-cryptographic hasher: keys come from one file.
 type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
+
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::identifiers::{self, SourceFacts};
 use crate::model::{Entry, Group};
@@ -143,6 +145,11 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         groups[slot].push(i);
     }
     for members in groups.iter().filter(|g| g.len() > 1) {
+        // Entries that share a number are duplicate-number's finding.
+        let first_key = &entries[members[0]].key;
+        if members.iter().all(|&m| entries[m].key == *first_key) {
+            continue;
+        }
         out.push(report(ctx, &entries, &facts, members));
     }
 }
@@ -151,24 +158,37 @@ fn is_ibid(text: &str) -> bool {
     text.starts_with("ibid") || text.starts_with("op cit") || text.starts_with("id ")
 }
 
+/// Above this many long titles in one file, an automaton finds contained
+/// titles; below, a first-word index is quicker to build and search.
+const AUTOMATON_FROM: usize = 64;
+
 /// A long quoted title found (at word boundaries) in another entry's text
-/// links the two. Titles are indexed by their first word; each entry's text
-/// is walked word by word and only candidates with that first word are
-/// compared, so the cost is linear in the text plus the hits.
+/// links the two.
 fn link_contained_titles(facts: &[SourceFacts], sets: &mut UnionFind) {
-    let mut by_first_word: FastMap<&str, Vec<(&str, usize)>> = FastMap::default();
+    let mut titles: Vec<(&str, usize)> = Vec::new();
     for (i, f) in facts.iter().enumerate() {
         for title in &f.titles {
             if title.len() >= CONTAINED_TITLE_MIN_LEN
                 && title.matches(' ').count() + 1 >= CONTAINED_TITLE_MIN_WORDS
             {
-                let first = title.split(' ').next().unwrap_or(title);
-                by_first_word.entry(first).or_default().push((title, i));
+                titles.push((title, i));
             }
         }
     }
-    if by_first_word.is_empty() {
-        return;
+    if titles.len() > AUTOMATON_FROM {
+        link_with_automaton(facts, &titles, sets);
+    } else if !titles.is_empty() {
+        link_with_first_words(facts, &titles, sets);
+    }
+}
+
+/// For a few titles: each word of each text is looked up among the titles'
+/// first words; at most [`AUTOMATON_FROM`] candidates are compared per word.
+fn link_with_first_words(facts: &[SourceFacts], titles: &[(&str, usize)], sets: &mut UnionFind) {
+    let mut by_first_word: FastMap<&str, Vec<(&str, usize)>> = FastMap::default();
+    for &(title, owner) in titles {
+        let first = title.split(' ').next().unwrap_or(title);
+        by_first_word.entry(first).or_default().push((title, owner));
     }
     for (i, f) in facts.iter().enumerate() {
         let text = f.normalised_text.as_str();
@@ -185,6 +205,30 @@ fn link_contained_titles(facts: &[SourceFacts], sets: &mut UnionFind) {
                 }
             }
             at = word_end + 1;
+        }
+    }
+}
+
+/// For many titles: one automaton over all of them, one pass over each text.
+fn link_with_automaton(facts: &[SourceFacts], titles: &[(&str, usize)], sets: &mut UnionFind) {
+    let patterns: Vec<String> = titles.iter().map(|(t, _)| format!(" {t} ")).collect();
+    let Ok(matcher) = AhoCorasick::builder()
+        .kind(Some(AhoCorasickKind::ContiguousNFA))
+        .build(&patterns)
+    else {
+        return;
+    };
+    let mut haystack = String::new();
+    for (i, f) in facts.iter().enumerate() {
+        haystack.clear();
+        haystack.push(' ');
+        haystack.push_str(&f.normalised_text);
+        haystack.push(' ');
+        for found in matcher.find_overlapping_iter(&haystack) {
+            let owner = titles[found.pattern().as_usize()].1;
+            if owner != i {
+                sets.union(owner, i);
+            }
         }
     }
 }
@@ -311,7 +355,7 @@ fn identifier_conflict(facts: &[SourceFacts], members: &[usize]) -> Option<(&'st
             let Some((kind, value)) = shared else {
                 continue;
             };
-            if let (Some(ta), Some(tb)) = (fa.titles.first(), fb.titles.first())
+            if let (Some(ta), Some(tb)) = (fa.work_title(), fb.work_title())
                 && titles_differ(ta, tb)
             {
                 return Some((kind, value.clone()));

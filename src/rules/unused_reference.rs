@@ -62,13 +62,13 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             .uses
             .iter()
             .filter_map(|&u| doc.citations[u].in_entry)
-            .map(|e| doc.entries[e].key.entry_name())
+            .map(|e| ctx.entry_name(&doc.entries[e]))
             .collect();
         citing.dedup();
         let mut diagnostic = RULE
             .diagnostic(
                 ctx.entry_head(entry),
-                format!("{name} is cited only from entry {}", citing.join(", ")),
+                format!("{name} is cited only from {}", citing.join(", ")),
             )
             .with_severity(Severity::Info)
             .with_key(key, group)
