@@ -47,24 +47,32 @@ pub struct SourceFacts {
     pub isbns: Vec<String>,
     /// Quoted titles, normalised.
     pub titles: Vec<String>,
-    /// Page pinpoints such as `172-173`.
-    pub pinpoints: Vec<String>,
-    /// The title after an author and year, `Author (2004). Title. Publisher.`,
-    /// normalised: how books are written when nothing is quoted.
-    pub unquoted_title: Option<String>,
-    /// The whole text, normalised (lowercase words separated by single spaces).
-    pub normalised_text: String,
 }
 
-impl SourceFacts {
-    /// The title to compare when two entries share an identifier: the first
-    /// quoted (or `|title=`) title, else the title after an author-year.
-    pub fn work_title(&self) -> Option<&str> {
-        self.titles
-            .first()
-            .map(String::as_str)
-            .or(self.unquoted_title.as_deref())
-    }
+/// Page pinpoints such as `172-173`, sorted. Only entries already grouped
+/// as one source need them, so they are not part of [`SourceFacts`].
+pub fn pinpoints(text: &str) -> Vec<String> {
+    let mut pages: Vec<String> = PINPOINT
+        .captures_iter(text)
+        .map(|c| {
+            c[1].chars()
+                .filter(|c| !c.is_whitespace())
+                .map(|c| if matches!(c, '–' | '—') { '-' } else { c })
+                .collect()
+        })
+        .collect();
+    pages.sort();
+    pages.dedup();
+    pages
+}
+
+/// The title after an author and year, `Author (2004). Title. Publisher.`,
+/// normalised: how books are written when nothing is quoted.
+pub fn unquoted_title(text: &str) -> Option<String> {
+    AUTHOR_YEAR_TITLE
+        .captures(text)
+        .map(|c| normalise_words(&c[1]))
+        .filter(|t| t.len() >= 8)
 }
 
 /// Reads the facts of an entry's text.
@@ -97,27 +105,12 @@ pub fn facts(text: &str) -> SourceFacts {
             .map(normalise_words)
             .filter(|t| t.len() >= 12 && t.contains(' '))
             .collect(),
-        pinpoints: PINPOINT
-            .captures_iter(text)
-            .map(|c| {
-                c[1].chars()
-                    .filter(|c| !c.is_whitespace())
-                    .map(|c| if matches!(c, '–' | '—') { '-' } else { c })
-                    .collect()
-            })
-            .collect(),
-        normalised_text: normalise_words(text),
-        unquoted_title: AUTHOR_YEAR_TITLE
-            .captures(text)
-            .map(|c| normalise_words(&c[1]))
-            .filter(|t| t.len() >= 8),
     };
     for list in [
         &mut facts.urls,
         &mut facts.dois,
         &mut facts.isbns,
         &mut facts.titles,
-        &mut facts.pinpoints,
     ] {
         list.sort();
         list.dedup();
@@ -186,10 +179,40 @@ pub fn isbn13(raw: &str) -> Option<String> {
     }
 }
 
-/// Lowercase words joined by single spaces; everything that is not a letter or
-/// digit separates words.
-pub fn normalise_words(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+/// What [`normalise_words`] would return, hashed as it streams by, with its
+/// length in bytes. Equal texts give equal keys; a caller that must be sure
+/// compares the normalised strings of the (rare) equal keys.
+pub fn normalised_key(text: &str) -> (u64, usize) {
+    use std::hash::{BuildHasher, Hasher};
+    let mut hasher = foldhash::fast::FixedState::with_seed(0x0c17e11e7).build_hasher();
+    // Fixed-size chunks: the hash depends on the bytes alone, not on how the
+    // text happened to split.
+    let mut chunk = [0u8; 256];
+    let mut filled = 0;
+    let mut length = 0;
+    let mut push = |bytes: &[u8], filled: &mut usize| {
+        for &b in bytes {
+            chunk[*filled] = b;
+            *filled += 1;
+            if *filled == chunk.len() {
+                hasher.write(&chunk);
+                *filled = 0;
+            }
+        }
+    };
+    for_each_normalised_char(text, |c| {
+        let mut buf = [0u8; 4];
+        let encoded = c.encode_utf8(&mut buf);
+        length += encoded.len();
+        push(encoded.as_bytes(), &mut filled);
+    });
+    hasher.write(&chunk[..filled]);
+    (hasher.finish(), length)
+}
+
+/// Calls `emit` with each character [`normalise_words`] produces.
+fn for_each_normalised_char(text: &str, mut emit: impl FnMut(char)) {
+    let mut started = false;
     let mut pending_space = false;
     for c in text.chars() {
         // ASCII first: most reference text is, and the Unicode tables are slow.
@@ -199,19 +222,27 @@ pub fn normalise_words(text: &str) -> String {
             c.is_alphanumeric()
         };
         if !keep {
-            pending_space = !out.is_empty();
+            pending_space = started;
             continue;
         }
         if pending_space {
-            out.push(' ');
+            emit(' ');
             pending_space = false;
         }
+        started = true;
         if c.is_ascii() {
-            out.push(c.to_ascii_lowercase());
+            emit(c.to_ascii_lowercase());
         } else {
-            out.extend(c.to_lowercase());
+            c.to_lowercase().for_each(&mut emit);
         }
     }
+}
+
+/// Lowercase words joined by single spaces; everything that is not a letter or
+/// digit separates words.
+pub fn normalise_words(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for_each_normalised_char(text, |c| out.push(c));
     out
 }
 
@@ -284,7 +315,7 @@ mod tests {
         assert_eq!(facts.isbns, ["9780814719459"]);
         assert_eq!(facts.dois, ["10.1000/xyz.1"]);
         assert_eq!(facts.urls, ["example.org/x"]);
-        assert_eq!(facts.pinpoints, ["172"]);
+        assert_eq!(pinpoints("p. 172."), ["172"]);
         assert!(facts.titles.is_empty(), "one-word title is too short");
     }
 
@@ -302,12 +333,26 @@ mod tests {
         let f = facts("{{cite book |title=Black Garden: Armenia |isbn=0-8147-1945-7 |page=5}}");
         assert_eq!(f.isbns, ["9780814719459"]);
         assert_eq!(f.titles, ["black garden armenia"]);
-        assert_eq!(f.pinpoints, ["5"]);
+        assert_eq!(pinpoints("|page=5}}"), ["5"]);
+    }
+
+    #[test]
+    fn normalised_keys_agree_with_normalised_words() {
+        let long = "Word ".repeat(200);
+        for text in ["", "  A, b. C!", "Ümlaut İstanbul ΣΟΦΙΑ", long.as_str()] {
+            let words = normalise_words(text);
+            assert_eq!(normalised_key(text).1, words.len());
+            let respaced = format!(" {}  ", text.replace(' ', " , "));
+            assert_eq!(normalised_key(text), normalised_key(&respaced), "{text:?}");
+        }
+        assert_ne!(normalised_key("one text"), normalised_key("another text"));
     }
 
     #[test]
     fn pinpoint_forms() {
-        let f = facts("pp. 172–173, Page 171, p.p. 213-214");
-        assert_eq!(f.pinpoints, ["171", "172-173", "213-214"]);
+        assert_eq!(
+            pinpoints("pp. 172–173, Page 171, p.p. 213-214"),
+            ["171", "172-173", "213-214"]
+        );
     }
 }

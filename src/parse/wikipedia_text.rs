@@ -18,6 +18,10 @@ use crate::source::Span;
 /// (`1. ^ …`, distinctive enough alone), two caret lines of any form, or one
 /// `^ …` line in a text that cites `[1]`.
 pub fn looks_like(text: &str) -> bool {
+    // Every entry form has a caret or "Jump up"; most other files have neither.
+    if memchr::memchr(b'^', text.as_bytes()).is_none() && !text.contains("Jump up") {
+        return false;
+    }
     let mut caret_lines = 0;
     for line in text.split(['\n', '\r']) {
         let Some(start) = entry_start(line.trim_start_matches(is_space)) else {

@@ -125,14 +125,46 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             let holder = *first_holder.entry((link, value.as_str())).or_insert(i);
             sets.union(holder, i);
         }
-        if f.normalised_text.len() >= TEXT_MIN_LEN && !is_ibid(&f.normalised_text) {
-            let holder = *first_holder
-                .entry((Link::Text, f.normalised_text.as_str()))
-                .or_insert(i);
+    }
+    let titles = contained_title_candidates(&facts);
+    // Normalised texts are needed to look for titles inside them; without
+    // titles, identical texts are found by a streaming hash instead.
+    let text_keys: Vec<(u64, usize)> = if titles.is_empty() {
+        entries
+            .iter()
+            .map(|e| identifiers::normalised_key(&e.text))
+            .collect()
+    } else {
+        let texts: Vec<String> = entries
+            .iter()
+            .map(|e| identifiers::normalise_words(&e.text))
+            .collect();
+        link_contained_titles(&texts, &titles, &mut sets);
+        texts
+            .iter()
+            .map(|t| {
+                use std::hash::BuildHasher;
+                (
+                    foldhash::fast::FixedState::with_seed(0).hash_one(t),
+                    t.len(),
+                )
+            })
+            .collect()
+    };
+    let mut same_text: FastMap<(u64, usize), usize> = FastMap::default();
+    for (i, &key) in text_keys.iter().enumerate() {
+        if key.1 < TEXT_MIN_LEN || is_ibid(&entries[i].text) {
+            continue;
+        }
+        let holder = *same_text.entry(key).or_insert(i);
+        // Equal keys are checked word for word before they count.
+        if holder != i
+            && identifiers::normalise_words(&entries[holder].text)
+                == identifiers::normalise_words(&entries[i].text)
+        {
             sets.union(holder, i);
         }
     }
-    link_contained_titles(&facts, &mut sets);
 
     let mut groups: Vec<Vec<usize>> = Vec::new();
     let mut group_of_root: HashMap<usize, usize> = HashMap::new();
@@ -154,44 +186,54 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// `Ibid.`, `Op. cit.`, `Id.` entries repeat the previous source on purpose.
 fn is_ibid(text: &str) -> bool {
-    text.starts_with("ibid") || text.starts_with("op cit") || text.starts_with("id ")
+    let head = identifiers::normalise_words(&text[..crate::parse::floor_char_boundary(text, 12)]);
+    head.starts_with("ibid")
+        || head.starts_with("op cit")
+        || head == "id"
+        || head.starts_with("id ")
 }
 
 /// Above this many long titles in one file, an automaton finds contained
 /// titles; below, a first-word index is quicker to build and search.
 const AUTOMATON_FROM: usize = 64;
 
-/// A long quoted title found (at word boundaries) in another entry's text
-/// links the two.
-fn link_contained_titles(facts: &[SourceFacts], sets: &mut UnionFind) {
-    let mut titles: Vec<(&str, usize)> = Vec::new();
+/// Long quoted titles, each with the entry that quotes it: these are also
+/// looked for inside other entries, where they may stand unquoted.
+fn contained_title_candidates(facts: &[SourceFacts]) -> Vec<(&str, usize)> {
+    let mut titles = Vec::new();
     for (i, f) in facts.iter().enumerate() {
         for title in &f.titles {
             if title.len() >= CONTAINED_TITLE_MIN_LEN
                 && title.matches(' ').count() + 1 >= CONTAINED_TITLE_MIN_WORDS
             {
-                titles.push((title, i));
+                titles.push((title.as_str(), i));
             }
         }
     }
+    titles
+}
+
+/// A long quoted title found (at word boundaries) in another entry's
+/// normalised text links the two.
+fn link_contained_titles(texts: &[String], titles: &[(&str, usize)], sets: &mut UnionFind) {
     if titles.len() > AUTOMATON_FROM {
-        link_with_automaton(facts, &titles, sets);
-    } else if !titles.is_empty() {
-        link_with_first_words(facts, &titles, sets);
+        link_with_automaton(texts, titles, sets);
+    } else {
+        link_with_first_words(texts, titles, sets);
     }
 }
 
 /// For a few titles: each word of each text is looked up among the titles'
 /// first words; at most [`AUTOMATON_FROM`] candidates are compared per word.
-fn link_with_first_words(facts: &[SourceFacts], titles: &[(&str, usize)], sets: &mut UnionFind) {
+fn link_with_first_words(texts: &[String], titles: &[(&str, usize)], sets: &mut UnionFind) {
     let mut by_first_word: FastMap<&str, Vec<(&str, usize)>> = FastMap::default();
     for &(title, owner) in titles {
         let first = title.split(' ').next().unwrap_or(title);
         by_first_word.entry(first).or_default().push((title, owner));
     }
-    for (i, f) in facts.iter().enumerate() {
-        let text = f.normalised_text.as_str();
+    for (i, text) in texts.iter().enumerate() {
         let mut at = 0;
         while at < text.len() {
             let word_end = text[at..].find(' ').map_or(text.len(), |n| at + n);
@@ -210,7 +252,7 @@ fn link_with_first_words(facts: &[SourceFacts], titles: &[(&str, usize)], sets: 
 }
 
 /// For many titles: one automaton over all of them, one pass over each text.
-fn link_with_automaton(facts: &[SourceFacts], titles: &[(&str, usize)], sets: &mut UnionFind) {
+fn link_with_automaton(texts: &[String], titles: &[(&str, usize)], sets: &mut UnionFind) {
     let patterns: Vec<String> = titles.iter().map(|(t, _)| format!(" {t} ")).collect();
     let Ok(matcher) = AhoCorasick::builder()
         .kind(Some(AhoCorasickKind::ContiguousNFA))
@@ -219,10 +261,10 @@ fn link_with_automaton(facts: &[SourceFacts], titles: &[(&str, usize)], sets: &m
         return;
     };
     let mut haystack = String::new();
-    for (i, f) in facts.iter().enumerate() {
+    for (i, text) in texts.iter().enumerate() {
         haystack.clear();
         haystack.push(' ');
-        haystack.push_str(&f.normalised_text);
+        haystack.push_str(text);
         haystack.push(' ');
         for found in matcher.find_overlapping_iter(&haystack) {
             let owner = titles[found.pattern().as_usize()].1;
@@ -248,11 +290,13 @@ fn report(
         .map(|&m| entries[m].key.entry_name())
         .collect();
     let named = name_list(&shown);
-    let link = strongest_link(facts, members);
-    let conflict = identifier_conflict(facts, members);
-    let pinpoints_differ = members
-        .windows(2)
-        .any(|w| facts[w[0]].pinpoints != facts[w[1]].pinpoints);
+    let link = strongest_link(entries, facts, members);
+    let conflict = identifier_conflict(entries, facts, members);
+    let pinpoints: Vec<Vec<String>> = members
+        .iter()
+        .map(|&m| identifiers::pinpoints(&entries[m].text))
+        .collect();
+    let pinpoints_differ = pinpoints.windows(2).any(|w| w[0] != w[1]);
 
     let first = entries[members[0]];
     let related_label = match conflict {
@@ -268,7 +312,8 @@ fn report(
     } else if pinpoints_differ {
         let pages: Vec<String> = members
             .iter()
-            .map(|&m| match facts[m].pinpoints.as_slice() {
+            .zip(&pinpoints)
+            .map(|(&m, pages)| match pages.as_slice() {
                 [] => format!("{}: no page", entries[m].key),
                 pages => format!("{}: p. {}", entries[m].key, pages.join(", ")),
             })
@@ -308,7 +353,7 @@ fn name_list(keys: &[String]) -> String {
     }
 }
 
-fn strongest_link(facts: &[SourceFacts], members: &[usize]) -> Link {
+fn strongest_link(entries: &[&Entry], facts: &[SourceFacts], members: &[usize]) -> Link {
     let shared = |values: &dyn Fn(&SourceFacts) -> &Vec<String>| {
         let mut counts: HashMap<&str, usize> = HashMap::new();
         for &m in members {
@@ -324,10 +369,10 @@ fn strongest_link(facts: &[SourceFacts], members: &[usize]) -> Link {
         Link::Isbn
     } else if shared(&|f| &f.urls) {
         Link::Url
-    } else if members
-        .iter()
-        .all(|&m| facts[m].normalised_text == facts[members[0]].normalised_text)
-    {
+    } else if members.iter().all(|&m| {
+        identifiers::normalise_words(&entries[m].text)
+            == identifiers::normalise_words(&entries[members[0]].text)
+    }) {
         Link::Text
     } else {
         Link::Title
@@ -337,7 +382,11 @@ fn strongest_link(facts: &[SourceFacts], members: &[usize]) -> Link {
 /// Two members that share an ISBN or DOI but whose quoted titles have little
 /// in common. Each member is compared with the first and with its
 /// predecessor, which keeps large groups linear.
-fn identifier_conflict(facts: &[SourceFacts], members: &[usize]) -> Option<(&'static str, String)> {
+fn identifier_conflict(
+    entries: &[&Entry],
+    facts: &[SourceFacts],
+    members: &[usize],
+) -> Option<(&'static str, String)> {
     for (pos, &b) in members.iter().enumerate().skip(1) {
         for a in [members[0], members[pos - 1]] {
             let (fa, fb) = (&facts[a], &facts[b]);
@@ -355,14 +404,24 @@ fn identifier_conflict(facts: &[SourceFacts], members: &[usize]) -> Option<(&'st
             let Some((kind, value)) = shared else {
                 continue;
             };
-            if let (Some(ta), Some(tb)) = (fa.work_title(), fb.work_title())
-                && titles_differ(ta, tb)
+            if let (Some(ta), Some(tb)) = (work_title(fa, entries[a]), work_title(fb, entries[b]))
+                && titles_differ(&ta, &tb)
             {
                 return Some((kind, value.clone()));
             }
         }
     }
     None
+}
+
+/// The title to compare when two entries share an identifier: the first
+/// quoted (or `|title=`) title, else the title after an author-year.
+fn work_title(facts: &SourceFacts, entry: &Entry) -> Option<String> {
+    facts
+        .titles
+        .first()
+        .cloned()
+        .or_else(|| identifiers::unquoted_title(&entry.text))
 }
 
 fn titles_differ(a: &str, b: &str) -> bool {

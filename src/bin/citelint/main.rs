@@ -110,10 +110,11 @@ fn check(args: CheckArgs) -> io::Result<u8> {
     let mut renderer = Renderer::new(format, options);
     renderer.begin(&mut out)?;
     // Files are linted in parallel a batch at a time and written in path
-    // order; a batch is dropped once written, so memory does not grow with
-    // the number of files.
-    for batch in inputs.chunks(BATCH_SIZE) {
-        let results: Vec<Result<Option<FileReport>, files::FileError>> = batch
+    // order. A lint thread works on the next batch while this one writes the
+    // last; at most two batches wait, so memory does not grow with the
+    // number of files.
+    let lint_batch = |batch: &[files::Input]| -> Vec<Result<Option<FileReport>, files::FileError>> {
+        batch
             .par_iter()
             .map(|input| {
                 let Some(source) =
@@ -127,17 +128,32 @@ fn check(args: CheckArgs) -> io::Result<u8> {
                 }
                 Ok(Some(report))
             })
-            .collect();
-        let mut reports = Vec::with_capacity(results.len());
-        for result in results {
-            match result {
-                Ok(Some(report)) => reports.push(report),
-                Ok(None) => {}
-                Err(problem) => problems.push(problem),
+            .collect()
+    };
+    let written: io::Result<()> = std::thread::scope(|scope| {
+        let (sender, receiver) = std::sync::mpsc::sync_channel(2);
+        scope.spawn(move || {
+            for batch in inputs.chunks(BATCH_SIZE) {
+                // A closed channel means the writer stopped (a broken pipe).
+                if sender.send(lint_batch(batch)).is_err() {
+                    break;
+                }
             }
+        });
+        for results in receiver {
+            let mut reports = Vec::with_capacity(results.len());
+            for result in results {
+                match result {
+                    Ok(Some(report)) => reports.push(report),
+                    Ok(None) => {}
+                    Err(problem) => problems.push(problem),
+                }
+            }
+            renderer.files(&reports, &mut out)?;
         }
-        renderer.files(&reports, &mut out)?;
-    }
+        Ok(())
+    });
+    written?;
     let summary = renderer.finish(&mut out)?;
     out.flush()?;
 
