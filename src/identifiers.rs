@@ -78,9 +78,18 @@ pub fn unquoted_title(text: &str) -> Option<String> {
 /// Reads the facts of an entry's text.
 pub fn facts(text: &str) -> SourceFacts {
     // Cheap byte checks spare the regexes most entries.
-    let has = |needle: &str| memchr::memmem::find(text.as_bytes(), needle.as_bytes()).is_some();
-    let (has_url, has_doi, has_isbn, has_parameter) =
-        (has("://"), has("10."), has("ISBN") || has("isbn"), has("|"));
+    // Finders are built once: building one per entry costs more than the
+    // search itself on short texts.
+    static FINDERS: LazyLock<[memchr::memmem::Finder<'static>; 4]> =
+        LazyLock::new(|| ["://", "10.", "ISBN", "isbn"].map(memchr::memmem::Finder::new));
+    let has = |finder: &memchr::memmem::Finder<'_>| finder.find(text.as_bytes()).is_some();
+    let [url, doi, isbn_upper, isbn_lower] = &*FINDERS;
+    let (has_url, has_doi, has_isbn, has_parameter) = (
+        has(url),
+        has(doi),
+        has(isbn_upper) || has(isbn_lower),
+        memchr::memchr(b'|', text.as_bytes()).is_some(),
+    );
     let mut facts = SourceFacts {
         urls: URL
             .find_iter(if has_url { text } else { "" })
@@ -241,9 +250,30 @@ fn for_each_normalised_char(text: &str, mut emit: impl FnMut(char)) {
 /// Lowercase words joined by single spaces; everything that is not a letter or
 /// digit separates words.
 pub fn normalise_words(text: &str) -> String {
+    if text.is_ascii() {
+        return normalise_ascii_words(text);
+    }
     let mut out = String::with_capacity(text.len());
     for_each_normalised_char(text, |c| out.push(c));
     out
+}
+
+/// [`normalise_words`] for ASCII text (most entries), a byte at a time.
+fn normalise_ascii_words(text: &str) -> String {
+    let mut out = Vec::with_capacity(text.len());
+    let mut pending_space = false;
+    for &b in text.as_bytes() {
+        if !b.is_ascii_alphanumeric() {
+            pending_space = !out.is_empty();
+            continue;
+        }
+        if pending_space {
+            out.push(b' ');
+            pending_space = false;
+        }
+        out.push(b.to_ascii_lowercase());
+    }
+    String::from_utf8(out).expect("ASCII in, ASCII out")
 }
 
 fn is_quote(c: char) -> bool {
@@ -254,10 +284,10 @@ fn is_quote(c: char) -> bool {
 /// marks is a candidate, so a title survives debris before it (an entry that
 /// starts with `" + hours + ':' + min + "` still yields its real title).
 fn quoted_titles(text: &str) -> Vec<&str> {
-    let quotes: Vec<usize> = text
-        .char_indices()
-        .filter(|&(_, c)| is_quote(c))
-        .map(|(i, _)| i)
+    // Every quote mark starts with `"`, 0xC2 or 0xE2: a byte search finds
+    // the few candidates instead of decoding every character.
+    let quotes: Vec<usize> = memchr::memchr3_iter(b'"', 0xC2, 0xE2, text.as_bytes())
+        .filter(|&i| text[i..].chars().next().is_some_and(is_quote))
         .collect();
     quotes
         .windows(2)
@@ -269,7 +299,7 @@ fn quoted_titles(text: &str) -> Vec<&str> {
             let last = candidate.chars().next_back()?;
             let looks_like_title = first.is_alphanumeric()
                 && !last.is_whitespace()
-                && candidate.split_whitespace().count() >= 2
+                && candidate.split_whitespace().nth(1).is_some()
                 && !candidate.contains(['+', '=', '{', '}', '|']);
             looks_like_title.then_some(candidate)
         })
@@ -334,6 +364,15 @@ mod tests {
         assert_eq!(f.isbns, ["9780814719459"]);
         assert_eq!(f.titles, ["black garden armenia"]);
         assert_eq!(pinpoints("|page=5}}"), ["5"]);
+    }
+
+    #[test]
+    fn ascii_words_agree_with_the_general_path() {
+        for text in ["", "  A  b-C ", "Hello, World! 42x", "--x--", "a\tB\nc"] {
+            let mut general = String::new();
+            for_each_normalised_char(text, |c| general.push(c));
+            assert_eq!(normalise_ascii_words(text), general, "{text:?}");
+        }
     }
 
     #[test]
