@@ -250,30 +250,38 @@ fn for_each_normalised_char(text: &str, mut emit: impl FnMut(char)) {
 /// Lowercase words joined by single spaces; everything that is not a letter or
 /// digit separates words.
 pub fn normalise_words(text: &str) -> String {
-    if text.is_ascii() {
-        return normalise_ascii_words(text);
-    }
+    // What `for_each_normalised_char` does, but ASCII bytes (most of any
+    // entry, even one with a dash or an accent) skip decoding.
     let mut out = String::with_capacity(text.len());
-    for_each_normalised_char(text, |c| out.push(c));
-    out
-}
-
-/// [`normalise_words`] for ASCII text (most entries), a byte at a time.
-fn normalise_ascii_words(text: &str) -> String {
-    let mut out = Vec::with_capacity(text.len());
     let mut pending_space = false;
-    for &b in text.as_bytes() {
-        if !b.is_ascii_alphanumeric() {
+    let mut at = 0;
+    while let Some(&b) = text.as_bytes().get(at) {
+        let c = if b.is_ascii() {
+            char::from(b)
+        } else {
+            text[at..].chars().next().expect("at a char boundary")
+        };
+        at += c.len_utf8();
+        let keep = if b.is_ascii() {
+            b.is_ascii_alphanumeric()
+        } else {
+            c.is_alphanumeric()
+        };
+        if !keep {
             pending_space = !out.is_empty();
             continue;
         }
         if pending_space {
-            out.push(b' ');
+            out.push(' ');
             pending_space = false;
         }
-        out.push(b.to_ascii_lowercase());
+        if b.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.extend(c.to_lowercase());
+        }
     }
-    String::from_utf8(out).expect("ASCII in, ASCII out")
+    out
 }
 
 fn is_quote(c: char) -> bool {
@@ -367,11 +375,18 @@ mod tests {
     }
 
     #[test]
-    fn ascii_words_agree_with_the_general_path() {
-        for text in ["", "  A  b-C ", "Hello, World! 42x", "--x--", "a\tB\nc"] {
+    fn words_agree_with_the_char_by_char_path() {
+        for text in [
+            "",
+            "  A  b-C ",
+            "Hello, World! 42x",
+            "--x--",
+            "a\tB\nc",
+            "İstanbul – Ünal ΣΑ «x»",
+        ] {
             let mut general = String::new();
             for_each_normalised_char(text, |c| general.push(c));
-            assert_eq!(normalise_ascii_words(text), general, "{text:?}");
+            assert_eq!(normalise_words(text), general, "{text:?}");
         }
     }
 
