@@ -78,9 +78,18 @@ pub fn unquoted_title(text: &str) -> Option<String> {
 /// Reads the facts of an entry's text.
 pub fn facts(text: &str) -> SourceFacts {
     // Cheap byte checks spare the regexes most entries.
-    let has = |needle: &str| memchr::memmem::find(text.as_bytes(), needle.as_bytes()).is_some();
-    let (has_url, has_doi, has_isbn, has_parameter) =
-        (has("://"), has("10."), has("ISBN") || has("isbn"), has("|"));
+    // Finders are built once: building one per entry costs more than the
+    // search itself on short texts.
+    static FINDERS: LazyLock<[memchr::memmem::Finder<'static>; 4]> =
+        LazyLock::new(|| ["://", "10.", "ISBN", "isbn"].map(memchr::memmem::Finder::new));
+    let has = |finder: &memchr::memmem::Finder<'_>| finder.find(text.as_bytes()).is_some();
+    let [url, doi, isbn_upper, isbn_lower] = &*FINDERS;
+    let (has_url, has_doi, has_isbn, has_parameter) = (
+        has(url),
+        has(doi),
+        has(isbn_upper) || has(isbn_lower),
+        memchr::memchr(b'|', text.as_bytes()).is_some(),
+    );
     let mut facts = SourceFacts {
         urls: URL
             .find_iter(if has_url { text } else { "" })
@@ -241,8 +250,37 @@ fn for_each_normalised_char(text: &str, mut emit: impl FnMut(char)) {
 /// Lowercase words joined by single spaces; everything that is not a letter or
 /// digit separates words.
 pub fn normalise_words(text: &str) -> String {
+    // What `for_each_normalised_char` does, but ASCII bytes (most of any
+    // entry, even one with a dash or an accent) skip decoding.
     let mut out = String::with_capacity(text.len());
-    for_each_normalised_char(text, |c| out.push(c));
+    let mut pending_space = false;
+    let mut at = 0;
+    while let Some(&b) = text.as_bytes().get(at) {
+        let c = if b.is_ascii() {
+            char::from(b)
+        } else {
+            text[at..].chars().next().expect("at a char boundary")
+        };
+        at += c.len_utf8();
+        let keep = if b.is_ascii() {
+            b.is_ascii_alphanumeric()
+        } else {
+            c.is_alphanumeric()
+        };
+        if !keep {
+            pending_space = !out.is_empty();
+            continue;
+        }
+        if pending_space {
+            out.push(' ');
+            pending_space = false;
+        }
+        if b.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.extend(c.to_lowercase());
+        }
+    }
     out
 }
 
@@ -254,10 +292,10 @@ fn is_quote(c: char) -> bool {
 /// marks is a candidate, so a title survives debris before it (an entry that
 /// starts with `" + hours + ':' + min + "` still yields its real title).
 fn quoted_titles(text: &str) -> Vec<&str> {
-    let quotes: Vec<usize> = text
-        .char_indices()
-        .filter(|&(_, c)| is_quote(c))
-        .map(|(i, _)| i)
+    // Every quote mark starts with `"`, 0xC2 or 0xE2: a byte search finds
+    // the few candidates instead of decoding every character.
+    let quotes: Vec<usize> = memchr::memchr3_iter(b'"', 0xC2, 0xE2, text.as_bytes())
+        .filter(|&i| text[i..].chars().next().is_some_and(is_quote))
         .collect();
     quotes
         .windows(2)
@@ -269,7 +307,7 @@ fn quoted_titles(text: &str) -> Vec<&str> {
             let last = candidate.chars().next_back()?;
             let looks_like_title = first.is_alphanumeric()
                 && !last.is_whitespace()
-                && candidate.split_whitespace().count() >= 2
+                && candidate.split_whitespace().nth(1).is_some()
                 && !candidate.contains(['+', '=', '{', '}', '|']);
             looks_like_title.then_some(candidate)
         })
@@ -334,6 +372,22 @@ mod tests {
         assert_eq!(f.isbns, ["9780814719459"]);
         assert_eq!(f.titles, ["black garden armenia"]);
         assert_eq!(pinpoints("|page=5}}"), ["5"]);
+    }
+
+    #[test]
+    fn words_agree_with_the_char_by_char_path() {
+        for text in [
+            "",
+            "  A  b-C ",
+            "Hello, World! 42x",
+            "--x--",
+            "a\tB\nc",
+            "İstanbul – Ünal ΣΑ «x»",
+        ] {
+            let mut general = String::new();
+            for_each_normalised_char(text, |c| general.push(c));
+            assert_eq!(normalise_words(text), general, "{text:?}");
+        }
     }
 
     #[test]

@@ -85,12 +85,20 @@ impl SourceFile {
     /// Decodes raw bytes. A UTF-8 byte-order mark is dropped; invalid UTF-8 is
     /// replaced lossily and noted, never rejected.
     pub fn from_bytes(path: impl Into<String>, bytes: &[u8]) -> Self {
-        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        Self::from_vec(path, bytes.to_vec())
+    }
+
+    /// Like [`SourceFile::from_bytes`], but takes the buffer, so valid UTF-8
+    /// (the usual case) is used in place rather than copied.
+    pub fn from_vec(path: impl Into<String>, mut bytes: Vec<u8>) -> Self {
+        if bytes.starts_with(b"\xEF\xBB\xBF") {
+            bytes.drain(..3);
+        }
         let mut notes = Vec::new();
-        let text = match std::str::from_utf8(bytes) {
-            Ok(text) => text.to_owned(),
-            Err(_) => {
-                let text = String::from_utf8_lossy(bytes).into_owned();
+        let text = match String::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(err) => {
+                let text = String::from_utf8_lossy(err.as_bytes()).into_owned();
                 let first_offset = text.find('\u{FFFD}').unwrap_or(0);
                 let replacements = text.matches('\u{FFFD}').count();
                 notes.push(DecodeNote::InvalidUtf8 {

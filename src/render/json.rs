@@ -112,15 +112,21 @@ pub(super) fn finish(summary: &Summary, out: &mut dyn Write) -> io::Result<()> {
     out.write_all(b"\n}\n")
 }
 
-/// Writes `text` with every line indented (the first included).
+/// Writes `text` with every line indented (the first included). Pretty JSON
+/// escapes line breaks inside strings, so every `\n` ends a line; copying
+/// the bytes between them is much cheaper than formatting line by line.
 fn write_indented(text: &str, indent: &str, out: &mut dyn Write) -> io::Result<()> {
-    for (i, line) in text.lines().enumerate() {
-        if i > 0 {
-            out.write_all(b"\n")?;
-        }
-        write!(out, "{indent}{line}")?;
+    if text.is_empty() {
+        return Ok(());
     }
-    Ok(())
+    let mut rest = text.as_bytes();
+    out.write_all(indent.as_bytes())?;
+    while let Some(n) = memchr::memchr(b'\n', rest) {
+        out.write_all(&rest[..=n])?;
+        out.write_all(indent.as_bytes())?;
+        rest = &rest[n + 1..];
+    }
+    out.write_all(rest)
 }
 
 #[cfg(test)]

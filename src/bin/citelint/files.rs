@@ -195,5 +195,5 @@ pub fn read(
             "binary file (contains NUL bytes), skipped",
         ));
     }
-    Ok(Some(SourceFile::from_bytes(name, &bytes)))
+    Ok(Some(SourceFile::from_vec(name, bytes)))
 }
