@@ -6,6 +6,8 @@
 //! Waal` is 7 uses (`de` is not `h`), and `^ a b c d eTolman` is 5 (the last
 //! label is glued to a capitalised word).
 
+use crate::parse::text::is_space;
+
 /// The `index`-th backlink label (0-based): `a`…`z`, `aa`, `ab`…`az`, `ba`…
 pub fn label(index: usize) -> String {
     const LETTERS: &[u8; 26] = b"abcdefghijklmnopqrstuvwxyz";
@@ -27,10 +29,6 @@ pub struct Backlinks {
     /// Byte length of the backlink labels (and following spaces) to skip
     /// before the entry text.
     pub consumed: usize,
-}
-
-fn is_space(c: char) -> bool {
-    c == ' ' || c == '\u{a0}' || c == '\t'
 }
 
 /// Reads backlink labels from `text`, which starts right after the caret.

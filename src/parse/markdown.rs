@@ -76,6 +76,7 @@ use crate::parse::backlinks;
 use crate::parse::markers::{
     self, ClusterBuilder, MarkerContext, MarkerItem, MarkerKind, RawMarker,
 };
+use crate::parse::text::{self, is_space};
 use crate::parse::{
     HeadingKind, ParseOptions, assign_list_groups, floor_char_boundary, heading_kind,
 };
@@ -106,10 +107,6 @@ pub fn parse(text: &str, options: &ParseOptions) -> Document {
 }
 
 // ───────────────────────────── small helpers ─────────────────────────────
-
-fn is_space(c: char) -> bool {
-    c == ' ' || c == '\u{a0}' || c == '\t' || c == '\u{202f}'
-}
 
 fn skip_spaces(s: &str) -> usize {
     s.len() - s.trim_start_matches(is_space).len()
@@ -382,38 +379,27 @@ struct Line {
 }
 
 fn split_lines(text: &str) -> Vec<Line> {
-    let bytes = text.as_bytes();
-    let mut lines = Vec::new();
-    let mut start = 0;
-    loop {
-        let end = memchr::memchr2(b'\n', b'\r', &bytes[start..]).map_or(text.len(), |i| start + i);
-        let mut width = 0;
-        let mut indent = 0;
-        for c in text[start..end].chars() {
-            match c {
-                '\t' => width = (width / 4 + 1) * 4,
-                c if is_space(c) => width += 1,
-                _ => break,
+    text::line_spans(text)
+        .map(|(start, end)| {
+            let mut width = 0;
+            let mut indent = 0;
+            for c in text[start..end].chars() {
+                match c {
+                    '\t' => width = (width / 4 + 1) * 4,
+                    c if is_space(c) => width += 1,
+                    _ => break,
+                }
+                indent += c.len_utf8();
             }
-            indent += c.len_utf8();
-        }
-        lines.push(Line {
-            start,
-            end,
-            indent,
-            width,
-            tab: bytes.get(start) == Some(&b'\t'),
-        });
-        if end == text.len() {
-            break;
-        }
-        start = if bytes[end] == b'\r' && bytes.get(end + 1) == Some(&b'\n') {
-            end + 2
-        } else {
-            end + 1
-        };
-    }
-    lines
+            Line {
+                start,
+                end,
+                indent,
+                width,
+                tab: text.as_bytes().get(start) == Some(&b'\t'),
+            }
+        })
+        .collect()
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -10,6 +10,7 @@
 use crate::model::{
     Citation, Cluster, Document, EntryId, Group, Key, MaintenanceTag, MalformedMarker,
 };
+use crate::parse::text::is_space;
 use crate::source::Span;
 
 /// The widest range (`[3–53]`) still read as a citation; wider ones are malformed.
@@ -145,10 +146,6 @@ pub fn classify(
         return MarkerKind::Tag(normalised);
     }
     MarkerKind::NotCitation
-}
-
-fn is_space(c: char) -> bool {
-    c == ' ' || c == '\u{a0}' || c == '\t' || c == '\u{202f}' || c == '\u{2009}'
 }
 
 fn is_dash(c: char) -> bool {

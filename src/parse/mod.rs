@@ -9,6 +9,7 @@ pub mod html;
 pub mod markdown;
 pub mod markers;
 pub mod paper;
+mod text;
 pub mod wikipedia_text;
 pub mod wikitext;
 

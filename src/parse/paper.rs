@@ -60,57 +60,13 @@
 use crate::model::{Document, Entry, Group, Key, ParseNote, RefList};
 use crate::parse::backlinks;
 use crate::parse::markers::{MarkerContext, scan_brackets};
+use crate::parse::text::{Line, is_space, split_lines};
 use crate::parse::{HeadingKind, ParseOptions, assign_list_groups, heading_kind};
 use crate::source::Span;
-
-/// Horizontal white space, including no-break spaces and a form feed.
-fn is_space(c: char) -> bool {
-    matches!(
-        c,
-        ' ' | '\u{a0}' | '\t' | '\u{202f}' | '\u{2009}' | '\u{c}' | '\u{feff}'
-    )
-}
 
 /// Bullet characters that may start an unnumbered entry.
 fn is_bullet(c: char) -> bool {
     matches!(c, '-' | '•' | '*' | '–' | '·' | '▪' | '◦' | '‣' | '∙')
-}
-
-/// One line of the input: byte offsets without the terminator, and the width
-/// (in bytes) of its leading white space.
-#[derive(Clone, Copy, Debug)]
-struct Line {
-    start: usize,
-    end: usize,
-    indent: usize,
-}
-
-impl Line {
-    fn content<'t>(&self, text: &'t str) -> &'t str {
-        &text[self.start + self.indent..self.end]
-    }
-}
-
-/// Splits on `\n`, `\r\n` and a lone `\r`.
-fn split_lines(text: &str) -> Vec<Line> {
-    let bytes = text.as_bytes();
-    let mut lines = Vec::new();
-    let mut start = 0;
-    loop {
-        let end = memchr::memchr2(b'\n', b'\r', &bytes[start..]).map_or(text.len(), |i| start + i);
-        let line = &text[start..end];
-        let indent = line.len() - line.trim_start_matches(is_space).len();
-        lines.push(Line { start, end, indent });
-        if end == text.len() {
-            break;
-        }
-        start = if bytes[end] == b'\r' && bytes.get(end + 1) == Some(&b'\n') {
-            end + 2
-        } else {
-            end + 1
-        };
-    }
-    lines
 }
 
 /// What a heading line means for the list.

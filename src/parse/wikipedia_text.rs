@@ -11,6 +11,7 @@
 use crate::model::{Document, Entry, Group, Key, RefList};
 use crate::parse::backlinks;
 use crate::parse::markers::{MarkerContext, scan_brackets};
+use crate::parse::text::{Line, is_space, split_lines};
 use crate::parse::{HeadingKind, ParseOptions, assign_list_groups, heading_kind};
 use crate::source::Span;
 
@@ -34,10 +35,6 @@ pub fn looks_like(text: &str) -> bool {
     }
     // A stub with one unnumbered entry: the caret and a `[1]` marker.
     caret_lines == 1 && text.contains("[1]")
-}
-
-fn is_space(c: char) -> bool {
-    c == ' ' || c == '\u{a0}' || c == '\t' || c == '\u{202f}'
 }
 
 /// The printed label of an entry line.
@@ -115,12 +112,6 @@ fn entry_start(content: &str) -> Option<EntryStart> {
     })
 }
 
-struct LineRef {
-    start: usize,
-    end: usize, // without the terminator
-    indent: usize,
-}
-
 struct EntryBuild {
     first_line: usize,
     last_line: usize,
@@ -133,30 +124,9 @@ struct ListBuild {
     lettered: bool,
 }
 
-fn split_lines(text: &str) -> Vec<LineRef> {
-    let mut lines = Vec::new();
-    let mut start = 0;
-    let bytes = text.as_bytes();
-    while start <= text.len() {
-        let end = memchr::memchr2(b'\n', b'\r', &bytes[start..]).map_or(text.len(), |i| start + i);
-        let line = &text[start..end];
-        let indent = line.len() - line.trim_start_matches(is_space).len();
-        lines.push(LineRef { start, end, indent });
-        if end == text.len() {
-            break;
-        }
-        start = if bytes[end] == b'\r' && bytes.get(end + 1) == Some(&b'\n') {
-            end + 2
-        } else {
-            end + 1
-        };
-    }
-    lines
-}
-
 /// Finds the lists: runs of entry lines, split by headings and by a change
 /// between lettered and numbered labels.
-fn find_lists(text: &str, lines: &[LineRef]) -> Vec<ListBuild> {
+fn find_lists(text: &str, lines: &[Line]) -> Vec<ListBuild> {
     let mut lists: Vec<ListBuild> = Vec::new();
     let mut open = false;
     let mut last_heading: Option<(HeadingKind, String)> = None;
