@@ -58,9 +58,7 @@ use std::collections::HashMap;
 
 use html5gum::{DefaultEmitter, StartTag, Token, Tokenizer};
 
-use crate::model::{
-    Document, Entry, Group, Key, MaintenanceTag, MalformedMarker, ParseNote, RefList,
-};
+use crate::model::{Document, Entry, Group, Key, ParseNote, RefList};
 use crate::parse::backlinks;
 use crate::parse::markers::{
     self, ClusterBuilder, MarkerContext, MarkerItem, MarkerKind, RawMarker,
@@ -1625,21 +1623,11 @@ fn build(text: &str, scan: Scan, options: &ParseOptions) -> Document {
                 broken = false;
             }
             Classified::Tag(tag) => {
-                builder.flush(&mut doc);
-                doc.tags.push(MaintenanceTag {
-                    text: tag,
-                    span: cand.span,
-                    in_entry: cand.in_entry,
-                });
+                builder.tag(tag, cand.span, &mut doc);
                 broken = true;
             }
             Classified::Malformed(problem) => {
-                builder.flush(&mut doc);
-                doc.malformed.push(MalformedMarker {
-                    text: cand.written.clone(),
-                    span: cand.span,
-                    problem,
-                });
+                builder.malformed(cand.written.clone(), cand.span, problem, &mut doc);
                 broken = true;
             }
             Classified::Unreadable => {

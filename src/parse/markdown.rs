@@ -69,9 +69,7 @@ use std::collections::{HashMap, HashSet};
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
-use crate::model::{
-    Document, Entry, EntryId, Group, Key, MaintenanceTag, MalformedMarker, RefList,
-};
+use crate::model::{Document, Entry, EntryId, Group, Key, RefList};
 use crate::parse::backlinks;
 use crate::parse::markers::{
     self, ClusterBuilder, MarkerContext, MarkerItem, MarkerKind, RawMarker,
@@ -1225,23 +1223,17 @@ impl Scanner<'_> {
                 break;
             }
             if hole.start > at {
-                self.segment(Span::new(at, hole.start), &mut builder, in_entry, doc);
+                self.segment(Span::new(at, hole.start), &mut builder, doc);
             }
             at = at.max(hole.end);
         }
         if at < region.end {
-            self.segment(Span::new(at, region.end), &mut builder, in_entry, doc);
+            self.segment(Span::new(at, region.end), &mut builder, doc);
         }
         builder.flush(doc);
     }
 
-    fn segment(
-        &mut self,
-        seg: Span,
-        builder: &mut ClusterBuilder<'_>,
-        in_entry: Option<EntryId>,
-        doc: &mut Document,
-    ) {
+    fn segment(&mut self, seg: Span, builder: &mut ClusterBuilder<'_>, doc: &mut Document) {
         let text = self.text;
         let bytes = text.as_bytes();
         // Pass 1: match brackets on each line (escaped brackets do not count).
@@ -1290,14 +1282,7 @@ impl Scanner<'_> {
             }
             .max(plain);
             if plain < start {
-                markers::scan_brackets_into(
-                    text,
-                    Span::new(plain, start),
-                    in_entry,
-                    &self.ctx,
-                    doc,
-                    builder,
-                );
+                markers::scan_brackets_into(text, Span::new(plain, start), &self.ctx, doc, builder);
             }
             plain = match construct {
                 Construct::Footnote(label) => {
@@ -1326,7 +1311,7 @@ impl Scanner<'_> {
                     image,
                 } => {
                     if !image {
-                        self.link(open, text_end, dest, end, builder, in_entry, doc);
+                        self.link(open, text_end, dest, end, builder, doc);
                     }
                     end
                 }
@@ -1334,14 +1319,7 @@ impl Scanner<'_> {
             };
         }
         if plain < seg.end {
-            markers::scan_brackets_into(
-                text,
-                Span::new(plain, seg.end),
-                in_entry,
-                &self.ctx,
-                doc,
-                builder,
-            );
+            markers::scan_brackets_into(text, Span::new(plain, seg.end), &self.ctx, doc, builder);
         }
     }
 
@@ -1410,7 +1388,6 @@ impl Scanner<'_> {
         dest: Span,
         end: usize,
         builder: &mut ClusterBuilder<'_>,
-        in_entry: Option<EntryId>,
         doc: &mut Document,
     ) {
         let text = self.text;
@@ -1428,21 +1405,9 @@ impl Scanner<'_> {
                 MarkerKind::Cites { group, items } => {
                     builder.push_certain(RawMarker { span, group, items }, doc);
                 }
-                MarkerKind::Tag(tag) => {
-                    builder.flush(doc);
-                    doc.tags.push(MaintenanceTag {
-                        text: tag,
-                        span,
-                        in_entry,
-                    });
-                }
+                MarkerKind::Tag(tag) => builder.tag(tag, span, doc),
                 MarkerKind::Malformed(problem) => {
-                    builder.flush(doc);
-                    doc.malformed.push(MalformedMarker {
-                        text: text[span.range()].to_owned(),
-                        span,
-                        problem,
-                    });
+                    builder.malformed(text[span.range()].to_owned(), span, problem, doc);
                 }
                 MarkerKind::NotCitation => {}
             }
@@ -1452,12 +1417,7 @@ impl Scanner<'_> {
             let lower = dest_text.to_ascii_lowercase();
             let enclosed = text[..open].trim_end_matches(['*', '_']).ends_with('[');
             if lower.contains("wikipedia:") || lower.contains("wikipedia%3a") || enclosed {
-                builder.flush(doc);
-                doc.tags.push(MaintenanceTag {
-                    text: tag,
-                    span,
-                    in_entry,
-                });
+                builder.tag(tag, span, doc);
             }
         }
     }

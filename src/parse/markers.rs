@@ -464,6 +464,28 @@ impl<'t> ClusterBuilder<'t> {
         self.pending.push(marker);
     }
 
+    /// Records a maintenance tag found in this builder's region; a tag ends
+    /// the open cluster.
+    pub fn tag(&mut self, text: String, span: Span, doc: &mut Document) {
+        self.flush(doc);
+        doc.tags.push(MaintenanceTag {
+            text,
+            span,
+            in_entry: self.in_entry,
+        });
+    }
+
+    /// Records a marker that cannot be read as written; it ends the open
+    /// cluster.
+    pub fn malformed(&mut self, written: String, span: Span, problem: String, doc: &mut Document) {
+        self.flush(doc);
+        doc.malformed.push(MalformedMarker {
+            text: written,
+            span,
+            problem,
+        });
+    }
+
     /// Closes the open cluster, if any.
     pub fn flush(&mut self, doc: &mut Document) {
         if self.pending.is_empty() {
@@ -604,7 +626,7 @@ pub fn scan_brackets(
     doc: &mut Document,
 ) {
     let mut builder = ClusterBuilder::new(text, in_entry);
-    scan_brackets_into(text, region, in_entry, ctx, doc, &mut builder);
+    scan_brackets_into(text, region, ctx, doc, &mut builder);
     builder.flush(doc);
 }
 
@@ -613,7 +635,6 @@ pub fn scan_brackets(
 pub fn scan_brackets_into(
     text: &str,
     region: Span,
-    in_entry: Option<EntryId>,
     ctx: &MarkerContext,
     doc: &mut Document,
     builder: &mut ClusterBuilder<'_>,
@@ -663,21 +684,9 @@ pub fn scan_brackets_into(
             MarkerKind::Cites { group, items } => {
                 builder.push(RawMarker { span, group, items }, doc);
             }
-            MarkerKind::Tag(tag) => {
-                builder.flush(doc);
-                doc.tags.push(MaintenanceTag {
-                    text: tag,
-                    span,
-                    in_entry,
-                });
-            }
+            MarkerKind::Tag(tag) => builder.tag(tag, span, doc),
             MarkerKind::Malformed(problem) => {
-                builder.flush(doc);
-                doc.malformed.push(MalformedMarker {
-                    text: text[span.range()].to_owned(),
-                    span,
-                    problem,
-                });
+                builder.malformed(text[span.range()].to_owned(), span, problem, doc);
             }
             MarkerKind::NotCitation => {}
         }
