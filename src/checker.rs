@@ -109,6 +109,9 @@ pub fn check(
 }
 
 fn resolve_positions(source: &SourceFile, diagnostics: &mut [Diagnostic]) {
+    if diagnostics.is_empty() {
+        return;
+    }
     let mut offsets = Vec::new();
     for d in diagnostics.iter() {
         offsets.push(d.span.start);

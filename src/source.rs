@@ -77,7 +77,8 @@ pub enum DecodeNote {
 pub struct SourceFile {
     path: String,
     text: String,
-    line_index: LineIndex,
+    /// Built on first use: a file without findings never needs it.
+    line_index: std::sync::OnceLock<LineIndex>,
     notes: Vec<DecodeNote>,
 }
 
@@ -127,11 +128,10 @@ impl SourceFile {
     }
 
     fn build(path: String, text: String, notes: Vec<DecodeNote>) -> Self {
-        let line_index = LineIndex::new(&text);
         SourceFile {
             path,
             text,
-            line_index,
+            line_index: std::sync::OnceLock::new(),
             notes,
         }
     }
@@ -148,7 +148,7 @@ impl SourceFile {
 
     /// The line index of the text.
     pub fn line_index(&self) -> &LineIndex {
-        &self.line_index
+        self.line_index.get_or_init(|| LineIndex::new(&self.text))
     }
 
     /// Problems met while decoding.
