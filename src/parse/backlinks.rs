@@ -82,6 +82,19 @@ fn read_letters(text: &str) -> Backlinks {
     Backlinks { count, consumed }
 }
 
+/// Reads backlinks after a caret, or after an old skin's "Jump up": a bare
+/// `Jump up ^` stands for one use, while `Jump up to: a b c` lists letters.
+pub fn read_after(text: &str, jumped: bool) -> Backlinks {
+    if jumped && !text.starts_with("a ") {
+        Backlinks {
+            count: 1,
+            consumed: 0,
+        }
+    } else {
+        read(text)
+    }
+}
+
 /// Legacy `^ 1.0 1.1 1.2` labels.
 fn read_numeric(text: &str) -> Backlinks {
     let mut rest = text;

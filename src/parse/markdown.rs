@@ -657,14 +657,7 @@ fn read_backlinks(text: &str, start: usize, end: usize) -> (Option<u32>, usize) 
         return (None, start);
     }
     let tail = &s[committed..];
-    let read = if jumped && !tail.starts_with("a ") {
-        backlinks::Backlinks {
-            count: 1,
-            consumed: 0,
-        }
-    } else {
-        backlinks::read(tail)
-    };
+    let read = backlinks::read_after(tail, jumped);
     (Some(read.count), start + committed + read.consumed)
 }
 

@@ -60,7 +60,7 @@
 use crate::model::{Document, Entry, Group, Key, ParseNote, RefList};
 use crate::parse::backlinks;
 use crate::parse::markers::{MarkerContext, scan_brackets};
-use crate::parse::text::{Line, is_space, split_lines};
+use crate::parse::text::{Line, is_space, join_entry_lines, split_lines};
 use crate::parse::{HeadingKind, ParseOptions, assign_list_groups, heading_kind};
 use crate::source::Span;
 
@@ -810,19 +810,12 @@ pub fn parse(text: &str, options: &ParseOptions) -> Document {
                 .map(|(s, e)| Span::new(content_start + s, content_start + e));
             let text_start = content_start + item.start.text_offset;
             let end = lines[item.last_line].end.max(text_start);
-            let mut entry_text = text[text_start..first_line.end]
-                .trim_matches(is_space)
-                .to_owned();
-            for line in &lines[item.first_line + 1..=item.last_line] {
-                let piece = line.content(text).trim_matches(is_space);
-                if piece.is_empty() || is_noise(piece) {
-                    continue;
-                }
-                if !entry_text.is_empty() {
-                    entry_text.push('\n');
-                }
-                entry_text.push_str(piece);
-            }
+            let entry_text = join_entry_lines(
+                text,
+                &text[text_start..first_line.end],
+                &lines[item.first_line + 1..=item.last_line],
+                |piece| !is_noise(piece),
+            );
             entry_regions.push(Span::new(text_start, end));
             doc.entries.push(Entry {
                 key,

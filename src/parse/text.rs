@@ -26,6 +26,28 @@ impl Line {
     }
 }
 
+/// An entry's text: its first line's text followed by each continuation
+/// line that `keep` accepts, trimmed, one per line.
+pub(crate) fn join_entry_lines(
+    text: &str,
+    first: &str,
+    continuation: &[Line],
+    keep: impl Fn(&str) -> bool,
+) -> String {
+    let mut joined = first.trim_matches(is_space).to_owned();
+    for line in continuation {
+        let piece = line.content(text).trim_matches(is_space);
+        if piece.is_empty() || !keep(piece) {
+            continue;
+        }
+        if !joined.is_empty() {
+            joined.push('\n');
+        }
+        joined.push_str(piece);
+    }
+    joined
+}
+
 /// `(start, end)` of every line; `\n`, `\r\n` and a lone `\r` all end one.
 /// A text that ends with a terminator has an empty last line.
 pub(crate) fn line_spans(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {

@@ -11,7 +11,7 @@
 use crate::model::{Document, Entry, Group, Key, RefList};
 use crate::parse::backlinks;
 use crate::parse::markers::{MarkerContext, scan_brackets};
-use crate::parse::text::{Line, is_space, split_lines};
+use crate::parse::text::{Line, is_space, join_entry_lines, split_lines};
 use crate::parse::{HeadingKind, ParseOptions, assign_list_groups, heading_kind};
 use crate::source::Span;
 
@@ -96,14 +96,7 @@ fn entry_start(content: &str) -> Option<EntryStart> {
         }
         jumped = true;
     }
-    let read = if jumped && !rest.starts_with("a ") {
-        backlinks::Backlinks {
-            count: 1,
-            consumed: 0,
-        }
-    } else {
-        backlinks::read(rest)
-    };
+    let read = backlinks::read_after(rest, jumped);
     rest = &rest[read.consumed..];
     Some(EntryStart {
         label,
@@ -271,16 +264,12 @@ pub fn parse(text: &str, options: &ParseOptions) -> Document {
                 .map(|(_, s, e)| Span::new(content_start + s, content_start + e));
             let text_start = content_start + entry.start.text_offset;
             let end = lines[entry.last_line].end.max(text_start);
-            let mut entry_text = text[text_start..first_line.end]
-                .trim_matches(is_space)
-                .to_owned();
-            for line in &lines[entry.first_line + 1..=entry.last_line] {
-                let piece = text[line.start..line.end].trim_matches(is_space);
-                if !piece.is_empty() {
-                    entry_text.push('\n');
-                    entry_text.push_str(piece);
-                }
-            }
+            let entry_text = join_entry_lines(
+                text,
+                &text[text_start..first_line.end],
+                &lines[entry.first_line + 1..=entry.last_line],
+                |_| true,
+            );
             entry_regions.push(Span::new(text_start, end));
             doc.entries.push(Entry {
                 key,
