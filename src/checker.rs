@@ -105,7 +105,81 @@ pub fn check(
     diagnostics.sort_by(|a, b| {
         (a.span.start, a.code, a.span.end).cmp(&(b.span.start, b.code, b.span.end))
     });
+    assign_fingerprints(source.text(), &mut diagnostics);
     diagnostics
+}
+
+/// Bytes of context on each side of the primary span that go into a
+/// fingerprint; enough to tell two uses of one key apart, small enough that
+/// edits elsewhere on a long line leave it alone.
+const FINGERPRINT_CONTEXT: usize = 32;
+/// Most bytes of the span itself that go into a fingerprint (entry-level
+/// findings span a whole entry).
+const FINGERPRINT_SPAN: usize = 96;
+
+/// Gives every diagnostic a fingerprint that survives edits elsewhere in the
+/// file: a hash of the rule, the key(s) and the whitespace-normalised text in
+/// and around the primary span on its line. Line numbers never go in. When
+/// two findings would share one, later ones hash in their occurrence number
+/// so fingerprints are unique within the file.
+pub fn assign_fingerprints(text: &str, diagnostics: &mut [Diagnostic]) {
+    let mut seen: FastMap<u64, u32> = FastMap::default();
+    for d in diagnostics.iter_mut() {
+        let mut material = String::with_capacity(160);
+        material.push_str(d.code);
+        material.push('\0');
+        material.push_str(d.group.map_or("", |g| g.as_str()));
+        material.push('\0');
+        material.push_str(d.key.as_deref().unwrap_or(""));
+        for key in &d.keys {
+            material.push('\0');
+            material.push_str(key);
+        }
+        material.push('\0');
+        push_normalised(&mut material, context(text, d.span.start, d.span.end));
+        let base = xxhash_rust::xxh3::xxh3_64(material.as_bytes());
+        let occurrence = seen.entry(base).or_insert(0);
+        let hash = if *occurrence == 0 {
+            base
+        } else {
+            material.push_str(&format!("\0#{occurrence}"));
+            xxhash_rust::xxh3::xxh3_64(material.as_bytes())
+        };
+        *occurrence += 1;
+        d.fingerprint = format!("{hash:016x}");
+    }
+}
+
+/// The text around `start..end` on its own line, clipped to a few words.
+fn context(text: &str, start: usize, end: usize) -> &str {
+    use crate::parse::floor_char_boundary;
+    let start = floor_char_boundary(text, start.min(text.len()));
+    let end = floor_char_boundary(text, end.clamp(start, text.len()));
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    let end = floor_char_boundary(text, end.min(line_end).min(start + FINGERPRINT_SPAN));
+    let from = floor_char_boundary(
+        text,
+        start.saturating_sub(FINGERPRINT_CONTEXT).max(line_start),
+    );
+    let to = floor_char_boundary(text, (end + FINGERPRINT_CONTEXT).min(line_end));
+    &text[from..to.max(end)]
+}
+
+/// Appends `s` lower-cased with runs of white space collapsed to one space.
+fn push_normalised(out: &mut String, s: &str) {
+    let mut space = false;
+    for c in s.trim().chars() {
+        if c.is_whitespace() {
+            space = true;
+            continue;
+        }
+        if space {
+            out.push(' ');
+            space = false;
+        }
+        out.extend(c.to_lowercase());
+    }
 }
 
 fn resolve_positions(source: &SourceFile, diagnostics: &mut [Diagnostic]) {
@@ -116,7 +190,10 @@ fn resolve_positions(source: &SourceFile, diagnostics: &mut [Diagnostic]) {
     for d in diagnostics.iter() {
         offsets.push(d.span.start);
         offsets.push(d.span.end);
-        offsets.extend(d.related.iter().map(|r| r.span.start));
+        for related in &d.related {
+            offsets.push(related.span.start);
+            offsets.push(related.span.end);
+        }
     }
     let positions = source.line_index().positions(source.text(), &offsets);
     let mut next = positions.into_iter();
@@ -125,6 +202,51 @@ fn resolve_positions(source: &SourceFile, diagnostics: &mut [Diagnostic]) {
         d.end = next.next().unwrap_or_default();
         for related in &mut d.related {
             related.start = next.next().unwrap_or_default();
+            related.end = next.next().unwrap_or_default();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::settings::Settings;
+
+    fn fingerprints(text: &str) -> Vec<(&'static str, String)> {
+        let source = SourceFile::from_text("a.txt", text);
+        crate::lint(&source, &Settings::default())
+            .diagnostics
+            .into_iter()
+            .map(|d| (d.code, d.fingerprint))
+            .collect()
+    }
+
+    #[test]
+    fn fingerprints_survive_edits_elsewhere_and_are_unique() {
+        let before = "Intro line.\nIt had an airport.[1] It was shelled.[2]\nAgain.[2]\n\n\
+                      References\n  1. ^ a b Smith (2004).\n";
+        let after = "A new first paragraph.\n\nIntro line, reworded.\nIt had an airport.[1] It was shelled.[2]\nAgain.[2]\n\n\
+                     References\n  1. ^ a b Smith (2004).\n";
+        let a = fingerprints(before);
+        let b = fingerprints(after);
+        assert!(!a.is_empty());
+        assert_eq!(a, b, "line moves must not change fingerprints");
+        let mut unique: Vec<_> = a.iter().map(|(_, f)| f.clone()).collect();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), a.len());
+        assert!(a.iter().all(|(_, f)| f.len() == 16));
+    }
+
+    #[test]
+    fn fingerprints_change_with_the_key() {
+        let one = fingerprints("Text.[2]\n\nReferences\n  1. ^ A.\n");
+        let other = fingerprints("Text.[3]\n\nReferences\n  1. ^ A.\n");
+        let missing = |v: &[(&str, String)]| {
+            v.iter()
+                .find(|(c, _)| *c == "CIT001")
+                .map(|(_, f)| f.clone())
+        };
+        assert_ne!(missing(&one), missing(&other));
     }
 }

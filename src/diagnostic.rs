@@ -60,6 +60,8 @@ pub struct Related {
     pub span: Span,
     /// Resolved start of `span` (filled in by the checker).
     pub start: Position,
+    /// Resolved end of `span` (filled in by the checker).
+    pub end: Position,
     /// What this location is.
     pub message: String,
 }
@@ -91,6 +93,11 @@ pub struct Diagnostic {
     pub related: Vec<Related>,
     /// What to do about it.
     pub help: Option<String>,
+    /// Identifies the finding across edits elsewhere in the file: a hash of
+    /// the rule, the key(s) and the normalised text around the primary span,
+    /// never of line numbers. Unique within one file (filled in by the
+    /// checker; see [`crate::checker`]).
+    pub fingerprint: String,
 }
 
 impl Diagnostic {
@@ -115,6 +122,7 @@ impl Diagnostic {
             keys: Vec::new(),
             related: Vec::new(),
             help: None,
+            fingerprint: String::new(),
         }
     }
 
@@ -137,6 +145,7 @@ impl Diagnostic {
         self.related.push(Related {
             span,
             start: Position::default(),
+            end: Position::default(),
             message: message.into(),
         });
         self

@@ -155,6 +155,7 @@ struct JsonDiagnostic {
     keys: Vec<String>,
     related: Vec<JsonRelated>,
     help: Option<String>,
+    fingerprint: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -192,6 +193,7 @@ const DIAGNOSTIC_KEYS: &[&str] = &[
     "keys",
     "related",
     "help",
+    "fingerprint",
 ];
 
 /// Parses a JSON report strictly and checks its invariants.

@@ -36,6 +36,7 @@ struct JsonDiagnostic<'a> {
     keys: &'a [String],
     related: Vec<JsonRelated<'a>>,
     help: Option<&'a str>,
+    fingerprint: &'a str,
 }
 
 #[derive(Serialize)]
@@ -70,6 +71,7 @@ fn diagnostic(d: &Diagnostic) -> JsonDiagnostic<'_> {
             })
             .collect(),
         help: d.help.as_deref(),
+        fingerprint: &d.fingerprint,
     }
 }
 
