@@ -226,6 +226,23 @@ fn parse_report(stdout: &str) -> Report {
         infos: 0,
     };
     for file in &report.files {
+        let mut fingerprints: Vec<&str> = file
+            .diagnostics
+            .iter()
+            .map(|d| d.fingerprint.as_str())
+            .collect();
+        assert!(
+            fingerprints
+                .iter()
+                .all(|f| f.len() == 16 && f.bytes().all(|b| b.is_ascii_hexdigit()))
+        );
+        fingerprints.sort_unstable();
+        fingerprints.dedup();
+        assert_eq!(
+            fingerprints.len(),
+            file.diagnostics.len(),
+            "fingerprints are unique per file"
+        );
         assert!(
             ["wikipedia-text", "markdown", "html", "paper", "wikitext"]
                 .contains(&file.format.as_str()),
