@@ -11,6 +11,7 @@ use crate::model::{Document, EntryId, Group, Key};
 use crate::rules::{self, Context, RULES};
 use crate::settings::RuleSet;
 use crate::source::SourceFile;
+use crate::suppression;
 
 /// Entries and uses of one key.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -101,10 +102,24 @@ pub fn check(
             }
         }
     }
-    resolve_positions(source, &mut diagnostics);
-    diagnostics.sort_by(|a, b| {
+    let by_position = |a: &Diagnostic, b: &Diagnostic| {
         (a.span.start, a.code, a.span.end).cmp(&(b.span.start, b.code, b.span.end))
-    });
+    };
+    diagnostics.sort_by(by_position);
+    resolve_positions(source, &mut diagnostics);
+    if !doc.directives.is_empty() {
+        let mut unused = suppression::apply(
+            &doc.directives,
+            source.line_index(),
+            rule_set,
+            &mut diagnostics,
+        );
+        if !unused.is_empty() {
+            resolve_positions(source, &mut unused);
+            diagnostics.append(&mut unused);
+            diagnostics.sort_by(by_position);
+        }
+    }
     assign_fingerprints(source.text(), &mut diagnostics);
     diagnostics
 }

@@ -35,6 +35,7 @@ pub mod render;
 pub mod rules;
 pub mod settings;
 pub mod source;
+pub mod suppression;
 
 pub use diagnostic::{Diagnostic, Severity};
 pub use model::Document;

@@ -58,8 +58,9 @@ use std::collections::HashMap;
 
 use html5gum::{DefaultEmitter, StartTag, Token, Tokenizer};
 
-use crate::model::{Document, Entry, Group, Key, ParseNote, RefList};
+use crate::model::{Directive, Document, Entry, Group, Key, ParseNote, RefList};
 use crate::parse::backlinks;
+use crate::parse::directives;
 use crate::parse::markers::{
     self, ClusterBuilder, MarkerContext, MarkerItem, MarkerKind, RawMarker,
 };
@@ -644,6 +645,7 @@ struct Scan {
     cands: Vec<Cand>,
     entries: Vec<EntryRaw>,
     lists: Vec<ListRaw>,
+    directives: Vec<Directive>,
 }
 
 /// Pass 1: walks the tokens with a light element stack.
@@ -665,6 +667,7 @@ struct Collector<'t> {
     gap: Gap,
     prev: Option<char>,
     pending: Pending,
+    directives: Vec<Directive>,
 }
 
 fn lossy(bytes: &[u8]) -> String {
@@ -716,6 +719,7 @@ impl<'t> Collector<'t> {
             gap: Gap::default(),
             prev: None,
             pending: Pending::None,
+            directives: Vec::new(),
         }
     }
 
@@ -734,7 +738,11 @@ impl<'t> Collector<'t> {
                     let span = self.checked(s.span.start, s.span.end);
                     self.text_token(&String::from_utf8_lossy(&s.value), span);
                 }
-                Token::Comment(_) | Token::Doctype(_) | Token::Error(_) => {}
+                Token::Comment(comment) => {
+                    let span = self.checked(comment.span.start, comment.span.end);
+                    directives::collect_in(self.text, span, &mut self.directives);
+                }
+                Token::Doctype(_) | Token::Error(_) => {}
             }
         }
         let end = self.text.len();
@@ -747,6 +755,7 @@ impl<'t> Collector<'t> {
             cands: self.cands,
             entries: self.entries,
             lists: self.lists,
+            directives: self.directives,
         }
     }
 
@@ -1398,8 +1407,12 @@ fn build(text: &str, scan: Scan, options: &ParseOptions) -> Document {
         cands,
         entries,
         lists,
+        directives,
     } = scan;
-    let mut doc = Document::default();
+    let mut doc = Document {
+        directives,
+        ..Document::default()
+    };
 
     // Printed numbers (an `<ol>` counts from `start`; `<li value>` resets it)
     // and letters of every entry.

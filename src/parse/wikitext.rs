@@ -21,6 +21,7 @@ use std::collections::HashMap;
 
 use crate::model::{Document, Entry, Group, Key, MaintenanceTag, RefList};
 use crate::parse::ParseOptions;
+use crate::parse::directives;
 use crate::parse::markers::{ClusterBuilder, MarkerItem, RawMarker};
 use crate::source::Span;
 
@@ -421,6 +422,11 @@ pub fn parse(text: &str, _options: &ParseOptions) -> Document {
     let templates = template_spans(text);
     let lists = find_lists(text, &masks, &templates);
     let mut doc = Document::default();
+    for mask in &masks {
+        if text[mask.range()].starts_with("<!--") {
+            directives::collect_in(text, *mask, &mut doc.directives);
+        }
+    }
     for (group, span, name) in &lists {
         doc.lists.push(RefList {
             group: *group,

@@ -27,6 +27,7 @@ mod missing_reference_list;
 mod repeated_citation;
 mod unsorted_cluster;
 mod unused_reference;
+pub(crate) mod unused_suppression;
 
 /// Options some rules take.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -123,6 +124,7 @@ pub static RULES: &[&Rule] = &[
     &malformed_citation::RULE,
     &missing_reference_list::RULE,
     &input_problem::RULE,
+    &unused_suppression::RULE,
 ];
 
 /// Finds a rule by code (`CIT001`, case-insensitive) or name (`missing-reference`).
