@@ -26,7 +26,9 @@
 #![warn(missing_docs)]
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod baseline;
 pub mod checker;
+pub mod config;
 pub mod diagnostic;
 pub mod identifiers;
 pub mod model;
