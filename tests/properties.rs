@@ -140,6 +140,11 @@ fn check_source(source: &SourceFile) -> Result<(), TestCaseError> {
 
 /// Pieces of text that exercise markers, lists, headings and encodings.
 const TOKENS: &[&str] = &[
+    "<!-- citelint-disable -->",
+    "<!-- citelint-disable-next-line CIT001 -->",
+    "<!-- citelint-enable CIT001 -->",
+    "<!-- citelint-disable-line é, ALL -->",
+    "<!--citelint-disable-file",
     "[",
     "]",
     "[1]",

@@ -36,13 +36,23 @@ pub(crate) fn from_comment(text: &str, span: Span) -> Option<Directive> {
     // Rules are separated by commas and/or white space; `--` starts a reason.
     let list = list.split("--").next().unwrap_or("");
     let mut rules = Vec::new();
-    let mut at = 0;
-    for piece in list.split(|c: char| c == ',' || c.is_whitespace()) {
-        if !piece.is_empty() {
-            let start = list_start + at;
-            rules.push((piece.to_owned(), Span::new(start, start + piece.len())));
+    let mut piece_start = None;
+    let separator = |c: char| c == ',' || c.is_whitespace();
+    for (i, c) in list
+        .char_indices()
+        .chain(std::iter::once((list.len(), ' ')))
+    {
+        match (piece_start, separator(c)) {
+            (None, false) => piece_start = Some(i),
+            (Some(start), true) => {
+                rules.push((
+                    list[start..i].to_owned(),
+                    Span::new(list_start + start, list_start + i),
+                ));
+                piece_start = None;
+            }
+            _ => {}
         }
-        at += piece.len() + 1;
     }
     Some(Directive { kind, rules, span })
 }
@@ -105,6 +115,10 @@ mod tests {
         assert_eq!(
             read("<!-- citelint-disable-file -- legacy article, see #12 -->"),
             Some((DirectiveKind::DisableFile, vec![]))
+        );
+        assert_eq!(
+            read("<!-- citelint-disable\u{a0}CIT001,\u{a0}é -->"),
+            Some((DirectiveKind::Disable, vec!["CIT001".into(), "é".into()]))
         );
         assert_eq!(
             read("<!-- citelint-disable-line CIT006 -->"),
