@@ -18,6 +18,10 @@ use predicates::prelude::*;
 use serde::Deserialize;
 use tempfile::TempDir;
 
+#[path = "support/json_report.rs"]
+mod json_report;
+use json_report::{DIAGNOSTIC_KEYS, JsonDiagnostic};
+
 /// Variables that change citelint's output; removed from every run.
 const OUTPUT_ENV: &[&str] = &[
     "NO_COLOR",
@@ -137,35 +141,6 @@ struct JsonFile {
     diagnostics: Vec<JsonDiagnostic>,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct JsonDiagnostic {
-    code: String,
-    rule: String,
-    severity: String,
-    message: String,
-    line: usize,
-    column: usize,
-    end_line: usize,
-    end_column: usize,
-    byte_start: usize,
-    byte_end: usize,
-    key: Option<String>,
-    group: Option<String>,
-    keys: Vec<String>,
-    related: Vec<JsonRelated>,
-    help: Option<String>,
-    fingerprint: String,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct JsonRelated {
-    line: usize,
-    column: usize,
-    message: String,
-}
-
 #[derive(Debug, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 struct Summary {
@@ -174,27 +149,6 @@ struct Summary {
     warnings: usize,
     infos: usize,
 }
-
-/// Every key of a diagnostic object. `Option` fields would deserialize from a
-/// missing key, so presence is checked on the raw value as well.
-const DIAGNOSTIC_KEYS: &[&str] = &[
-    "code",
-    "rule",
-    "severity",
-    "message",
-    "line",
-    "column",
-    "end_line",
-    "end_column",
-    "byte_start",
-    "byte_end",
-    "key",
-    "group",
-    "keys",
-    "related",
-    "help",
-    "fingerprint",
-];
 
 /// Parses a JSON report strictly and checks its invariants.
 fn parse_report(stdout: &str) -> Report {
