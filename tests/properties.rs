@@ -124,9 +124,31 @@ fn check_source(source: &SourceFile) -> Result<(), TestCaseError> {
                         .map_err(|e| TestCaseError::fail(format!("{output}: {e}")))?;
                     let out = String::from_utf8(out)
                         .map_err(|_| TestCaseError::fail(format!("{output}: not UTF-8")))?;
-                    if output == OutputFormat::Json {
+                    if matches!(
+                        output,
+                        OutputFormat::Json
+                            | OutputFormat::Sarif
+                            | OutputFormat::Gitlab
+                            | OutputFormat::Rdjson
+                    ) {
                         let parsed: Result<serde_json::Value, _> = serde_json::from_str(&out);
-                        prop_assert!(parsed.is_ok(), "invalid JSON: {out}");
+                        prop_assert!(parsed.is_ok(), "invalid JSON ({output}): {out}");
+                    }
+                    if matches!(output, OutputFormat::Junit | OutputFormat::Checkstyle) {
+                        let mut reader = quick_xml::Reader::from_str(&out);
+                        loop {
+                            match reader.read_event() {
+                                Ok(quick_xml::events::Event::Eof) => break,
+                                Ok(_) => {}
+                                Err(e) => prop_assert!(false, "invalid XML ({output}): {e}: {out}"),
+                            }
+                        }
+                    }
+                    if output == OutputFormat::JsonLines {
+                        for line in out.lines() {
+                            let parsed: Result<serde_json::Value, _> = serde_json::from_str(line);
+                            prop_assert!(parsed.is_ok(), "invalid JSON line: {line}");
+                        }
                     }
                     if output != OutputFormat::Full {
                         break; // graphics only matter to the full format

@@ -115,9 +115,15 @@ pub struct CheckArgs {
     /// Files or directories to lint; `-` reads standard input.
     pub paths: Vec<PathBuf>,
 
-    /// Output format: full, concise or json.
+    /// Output format: full, concise, json, sarif, github, gitlab, rdjson,
+    /// junit, checkstyle, markdown or json-lines.
     #[arg(long, env = "CITELINT_OUTPUT_FORMAT", default_value = "full")]
     pub format: String,
+
+    /// Write the report to this file (replaced atomically) instead of
+    /// standard output.
+    #[arg(short = 'o', long, value_name = "PATH")]
+    pub output_file: Option<PathBuf>,
 
     #[command(flatten)]
     pub rules: RuleFlags,

@@ -4,6 +4,7 @@
 mod args;
 mod files;
 
+use std::fs;
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -15,7 +16,7 @@ use rayon::prelude::*;
 use args::{
     CheckArgs, Cli, ColorChoice, Command, ConfigArgs, ConfigChoice, Deny, FailOnLevel, RuleFlags,
 };
-use citelint::baseline::{self, Baseline};
+use citelint::baseline::Baseline;
 use citelint::config::{self, ConfigError, Discovery, FailOn, Overrides, Resolver};
 use citelint::render::{OutputFormat, RenderOptions, Renderer};
 use citelint::rules::{self, RULES};
@@ -168,19 +169,40 @@ fn check(args: CheckArgs) -> io::Result<u8> {
     }
     let keep_text = format.needs_source();
     let stdout = io::stdout();
+    let to_terminal = args.output_file.is_none() && stdout.is_terminal();
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        ColorChoice::Auto => to_terminal && std::env::var_os("NO_COLOR").is_none(),
     };
     let options = RenderOptions {
         color,
         graphics: std::env::var_os("NO_GRAPHICS").is_none(),
         width: terminal_width(),
     };
-    let mut out = io::BufWriter::new(stdout.lock());
-    let mut renderer = Renderer::new(format, options);
-    renderer.begin(&mut out)?;
+    let root = std::env::current_dir().ok();
+    let renderer_for = |format| {
+        let renderer = Renderer::new(format, options);
+        match &root {
+            Some(root) => renderer.with_root(root.clone()),
+            None => renderer,
+        }
+    };
+    let mut renderer = renderer_for(format);
+    // Under GitHub Actions the annotations are capped, so the github format
+    // also appends the Markdown report to the job summary.
+    let step_summary = match format {
+        OutputFormat::Github => std::env::var_os("GITHUB_STEP_SUMMARY")
+            .filter(|path| !path.is_empty())
+            .map(PathBuf::from),
+        _ => None,
+    };
+    let mut job_summary = step_summary
+        .as_ref()
+        .map(|_| (renderer_for(OutputFormat::Markdown), Vec::new()));
+    let mut output = Output::open(args.output_file.as_deref())?;
+    let out = output.writer();
+    renderer.begin(out)?;
     let stdin_path = PathBuf::from(args.stdin_filename.as_deref().unwrap_or("-"));
     // Files are linted in parallel a batch at a time and written in path
     // order. A lint thread works on the next batch while this one writes the
@@ -240,13 +262,25 @@ fn check(args: CheckArgs) -> io::Result<u8> {
                     Err(problem) => problems.push(problem),
                 }
             }
-            renderer.files(&reports, &mut out)?;
+            renderer.files(&reports, out)?;
+            if let Some((markdown, text)) = &mut job_summary {
+                markdown.files(&reports, text)?;
+            }
         }
         Ok(())
     });
     written?;
-    renderer.finish(&mut out)?;
-    out.flush()?;
+    renderer.finish(out)?;
+    output.commit()?;
+    if let (Some(path), Some((markdown, mut text))) = (&step_summary, job_summary) {
+        markdown.finish(&mut text)?;
+        if let Err(err) = append(path, &text) {
+            eprintln!(
+                "citelint: warning: could not write the job summary to {}: {err}",
+                path.display()
+            );
+        }
+    }
 
     if let (Some(path), Some(baseline), true) = (&args.baseline, &baseline, hidden > 0) {
         eprintln!(
@@ -267,7 +301,11 @@ fn check(args: CheckArgs) -> io::Result<u8> {
         eprintln!("citelint: error: {problem}");
     }
     if let (Some(path), Some(recorded)) = (&args.write_baseline, &recorded) {
-        if let Err(err) = baseline::write_atomically(path, recorded.to_json().as_bytes()) {
+        let written = Output::open(Some(path)).and_then(|mut file| {
+            file.writer().write_all(recorded.to_json().as_bytes())?;
+            file.commit()
+        });
+        if let Err(err) = written {
             eprintln!(
                 "citelint: error: {}: cannot write the baseline: {err}",
                 path.display()
@@ -373,6 +411,76 @@ fn show_config(args: ConfigArgs) -> io::Result<u8> {
     }
     out.flush()?;
     Ok(EXIT_OK)
+}
+
+/// Where the report goes: standard output, or a temporary file beside the
+/// `--output-file` that replaces it only once the report is complete.
+enum Output {
+    Stdout(io::BufWriter<io::StdoutLock<'static>>),
+    File {
+        file: io::BufWriter<tempfile::NamedTempFile>,
+        path: PathBuf,
+    },
+}
+
+impl Output {
+    fn open(path: Option<&Path>) -> io::Result<Self> {
+        let Some(path) = path else {
+            return Ok(Output::Stdout(io::BufWriter::new(io::stdout().lock())));
+        };
+        let dir = match path.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir,
+            _ => Path::new("."),
+        };
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(".citelint-").suffix(".tmp");
+        // A report is an ordinary file: the umask decides, not tempfile's 0600.
+        #[cfg(unix)]
+        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+        let file = builder.tempfile_in(dir).map_err(|err| {
+            io::Error::new(
+                err.kind(),
+                format!("cannot write {}: {err}", path.display()),
+            )
+        })?;
+        Ok(Output::File {
+            file: io::BufWriter::new(file),
+            path: path.to_owned(),
+        })
+    }
+
+    fn writer(&mut self) -> &mut dyn Write {
+        match self {
+            Output::Stdout(out) => out,
+            Output::File { file, .. } => file,
+        }
+    }
+
+    /// Flushes the report; a file is renamed over the target.
+    fn commit(self) -> io::Result<()> {
+        match self {
+            Output::Stdout(mut out) => out.flush(),
+            Output::File { file, path } => {
+                let file = file.into_inner().map_err(io::IntoInnerError::into_error)?;
+                file.persist(&path).map_err(|err| {
+                    io::Error::new(
+                        err.error.kind(),
+                        format!("cannot write {}: {}", path.display(), err.error),
+                    )
+                })?;
+                Ok(())
+            }
+        }
+    }
+}
+
+/// Appends `text` to the file at `path`, creating it.
+fn append(path: &Path, text: &[u8]) -> io::Result<()> {
+    let mut file = fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)?;
+    file.write_all(text)
 }
 
 fn terminal_width() -> usize {
