@@ -3,6 +3,7 @@
 
 mod args;
 mod files;
+mod generate;
 
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
@@ -37,6 +38,8 @@ fn main() -> ExitCode {
         Command::Check(args) => check(args),
         Command::Rules { json } => list_rules(json),
         Command::Rule { rule } => explain_rule(&rule),
+        Command::Completions { shell } => generate::completions(shell).map(|()| EXIT_OK),
+        Command::Man { output } => generate::man(output.as_deref()).map(|()| EXIT_OK),
     };
     match result {
         Ok(code) => ExitCode::from(code),
