@@ -27,6 +27,19 @@ pub enum Command {
         /// The rule's code or name.
         rule: String,
     },
+    /// Print a shell completion script to standard output.
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page citelint(1) to standard output, or write every page to a directory.
+    Man {
+        /// Write citelint.1 and one page per subcommand (citelint-check.1, ...)
+        /// into this directory instead.
+        #[arg(long, value_name = "DIR")]
+        output: Option<PathBuf>,
+    },
     /// Show the settings that apply to a file, or the config file's JSON Schema.
     Config(ConfigArgs),
 }

@@ -3,6 +3,7 @@
 
 mod args;
 mod files;
+mod generate;
 
 use std::fs;
 use std::io::{self, IsTerminal, Write};
@@ -46,6 +47,8 @@ fn main() -> ExitCode {
         Command::Rules { json } => list_rules(json),
         Command::Rule { rule } => explain_rule(&rule),
         Command::Config(args) => show_config(args),
+        Command::Completions { shell } => generate::completions(shell).map(|()| EXIT_OK),
+        Command::Man { output } => generate::man(output.as_deref()).map(|()| EXIT_OK),
     };
     match result {
         Ok(code) => ExitCode::from(code),
