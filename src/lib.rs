@@ -29,6 +29,7 @@
 pub mod checker;
 pub mod diagnostic;
 pub mod identifiers;
+pub mod links;
 pub mod model;
 pub mod parse;
 pub mod render;
