@@ -862,31 +862,107 @@ pub fn comparable(url: &str) -> String {
 // Dates
 // ---------------------------------------------------------------------------
 
-const MONTHS: &str = "january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec";
-
-static DATE: LazyLock<Regex> = LazyLock::new(|| {
-    let space = r"[\s\u{a0}]";
-    Regex::new(&format!(
-        r"(?i)^(?:(\d{{1,2}}){space}+({MONTHS})\.?,?{space}+(\d{{4}})|({MONTHS})\.?{space}+(\d{{1,2}}),?{space}+(\d{{4}})|(\d{{4}})-(\d{{2}})-(\d{{2}}))(?-u:\b)"
-    ))
-    .expect("valid regex")
-});
-
 /// Reads a date at the start of `s`: `3 June 2016`, `3 Jun 2016`,
 /// `June 3, 2016`, `Jun. 3 2016` or `2016-06-03`. Returns the date and the
 /// bytes it took.
 pub fn parse_date(s: &str) -> Option<(Date, usize)> {
-    let caps = DATE.captures(s)?;
-    let number = |i: usize| caps.get(i).and_then(|m| m.as_str().parse::<i16>().ok());
-    let (year, month, day) = if caps.get(1).is_some() {
-        (number(3)?, month_number(&caps[2])?, number(1)?)
-    } else if caps.get(4).is_some() {
-        (number(6)?, month_number(&caps[4])?, number(5)?)
+    let mut at = Cursor { s, at: 0 };
+    let (year, month, day) = if let Some(year) = at.digits(4, 4).filter(|_| at.eat(b'-')) {
+        let month = at.digits(2, 2)?;
+        at.eat(b'-').then_some(())?;
+        (year, month, at.digits(2, 2)?)
+    } else if let Some(day) = at.digits(1, 2) {
+        at.spaces()?;
+        let month = at.month()?;
+        at.eat(b'.');
+        at.eat(b',');
+        at.spaces()?;
+        (at.digits(4, 4)?, month, day)
     } else {
-        (number(7)?, number(8)?, number(9)?)
+        let month = at.month()?;
+        at.eat(b'.');
+        at.spaces()?;
+        let day = at.digits(1, 2)?;
+        at.eat(b',');
+        at.spaces()?;
+        (at.digits(4, 4)?, month, day)
     };
+    // A word boundary must follow (`2016-06-03x` and `20161` are not dates).
+    if s.as_bytes()
+        .get(at.at)
+        .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
+    {
+        return None;
+    }
     let date = Date::new(year, i8::try_from(month).ok()?, i8::try_from(day).ok()?).ok()?;
-    Some((date, caps[0].len()))
+    Some((date, at.at))
+}
+
+/// A reading position for [`parse_date`].
+struct Cursor<'s> {
+    s: &'s str,
+    at: usize,
+}
+
+impl Cursor<'_> {
+    fn eat(&mut self, byte: u8) -> bool {
+        let found = self.s.as_bytes().get(self.at) == Some(&byte);
+        self.at += usize::from(found);
+        found
+    }
+
+    /// `min..=max` ASCII digits, as a number.
+    fn digits(&mut self, min: usize, max: usize) -> Option<i16> {
+        let rest = &self.s.as_bytes()[self.at..];
+        let n = rest
+            .iter()
+            .take(max + 1)
+            .take_while(|b| b.is_ascii_digit())
+            .count();
+        if n < min || n > max {
+            return None;
+        }
+        let value = rest[..n]
+            .iter()
+            .fold(0i16, |v, b| v * 10 + i16::from(b - b'0'));
+        self.at += n;
+        Some(value)
+    }
+
+    /// At least one white-space character (no-break spaces included).
+    fn spaces(&mut self) -> Option<()> {
+        let rest = &self.s[self.at..];
+        let trimmed = rest.trim_start();
+        (trimmed.len() < rest.len()).then(|| self.at += rest.len() - trimmed.len())
+    }
+
+    /// An English month name or its abbreviation (`Sept` too).
+    fn month(&mut self) -> Option<i16> {
+        let rest = &self.s.as_bytes()[self.at..];
+        let n = rest.iter().take_while(|b| b.is_ascii_alphabetic()).count();
+        let word = std::str::from_utf8(&rest[..n]).ok()?.to_ascii_lowercase();
+        let month = month_number(&word)?;
+        const NAMES: [&str; 12] = [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ];
+        let full = NAMES[usize::try_from(month - 1).ok()?];
+        let abbreviation = word.len() == 3 || (word == "sept");
+        (word == full || abbreviation).then(|| {
+            self.at += n;
+            month
+        })
+    }
 }
 
 fn month_number(name: &str) -> Option<i16> {
@@ -907,13 +983,16 @@ enum DateRole {
     Access,
 }
 
-/// Lead-ins of stated dates. Group 1: an archive date; 2: an access date;
-/// 3: "Archived" directly before a date ("Archived 3 June 2016 at the
-/// Wayback Machine"); 4: the phrase "Archived from the original".
+/// Lead-ins of stated dates: of an archive date ("Archived from the
+/// original on", `|archive-date=`), of an access date ("Retrieved",
+/// `|access-date=`), or "Archived" directly before a date ("Archived
+/// 3 June 2016 at the Wayback Machine").
 static LEAD_IN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i)(?:(?P<archive>(?P<phrase>(?-u:\b)archived(?:[\s\u{a0}]*\([^)\n]{1,16}\))?[\s\u{a0}]+from[\s\u{a0}]+the[\s\u{a0}]+original)(?:[\s\u{a0}]*\([^)\n]{1,16}\))?(?:[\s\u{a0}]+on)?[\s\u{a0}]*|\|[\s\u{a0}]*archive-?date[\s\u{a0}]*=[\s\u{a0}]*)|(?P<access>(?-u:\b)(?:retrieved|accessed)(?:[\s\u{a0}]+on)?:?[\s\u{a0}]*|\|[\s\u{a0}]*access-?date[\s\u{a0}]*=[\s\u{a0}]*)|(?P<short>(?-u:\b)archived[\s\u{a0}]+))",
-    )
+    let space = r"[\s\u{a0}]";
+    let aside = r"(?:[\s\u{a0}]*\([^)\n]{1,16}\))?";
+    Regex::new(&format!(
+        r"(?i)(?-u:\b)archived{aside}{space}+from{space}+the{space}+original{aside}(?:{space}+on)?{space}*|(?-u:\b)(?:retrieved|accessed)(?:{space}+on)?:?{space}*|\|{space}*(?:archive|access)-?date{space}*={space}*|(?-u:\b)archived{space}+"
+    ))
     .expect("valid regex")
 });
 
@@ -927,12 +1006,13 @@ struct View<'t> {
 }
 
 impl<'t> View<'t> {
-    /// The region with HTML tags dropped and a few character references
-    /// decoded, so that `Retrieved <span>28&nbsp;April</span> 2014` reads
-    /// as prose.
+    /// The region with HTML tags and link markup (`[text](url)`,
+    /// `[url text]`) dropped and a few character references decoded, so
+    /// that `Retrieved <span>28&nbsp;April</span> 2014` and `[Archived](…)
+    /// from the original` read as prose.
     fn new(text: &'t str, region: Span) -> Self {
         let slice = &text[region.range()];
-        if !slice.contains(['<', '&']) {
+        if !slice.contains(['<', '&', '[', ']']) {
             return View {
                 text: Cow::Borrowed(slice),
                 map: None,
@@ -952,6 +1032,37 @@ impl<'t> View<'t> {
                 && let Some(close) = memchr::memchr(b'>', &bytes[i..])
             {
                 i += close + 1;
+                continue;
+            }
+            // Link markup: `[text](url)` keeps `text`; `[url text]` keeps `text`.
+            if b == b']' && bytes.get(i + 1) == Some(&b'(') {
+                // To the `)` that balances the `(`, or the line's end.
+                let mut depth = 0usize;
+                let mut j = i + 1;
+                while j < bytes.len() && bytes[j] != b'\n' {
+                    match bytes[j] {
+                        b'(' => depth += 1,
+                        b')' if depth <= 1 => break,
+                        b')' => depth -= 1,
+                        _ => {}
+                    }
+                    j += 1;
+                }
+                i = (j + 1).min(slice.len());
+                continue;
+            }
+            if b == b'[' {
+                let rest = &slice[i + 1..];
+                i += 1;
+                if rest.starts_with("http") || rest.starts_with("//") {
+                    i += rest
+                        .find(|c: char| c.is_whitespace() || c == ']')
+                        .unwrap_or(rest.len());
+                }
+                continue;
+            }
+            if b == b']' {
+                i += 1;
                 continue;
             }
             if b == b'&'
@@ -1016,18 +1127,24 @@ static DATE_FINDERS: LazyLock<[memmem::Finder<'static>; 3]> =
 fn stated_dates(text: &str, region: Span) -> Dates {
     let mut dates = Dates::default();
     let bytes = &text.as_bytes()[region.range()];
-    if !DATE_FINDERS.iter().any(|f| f.find(bytes).is_some()) {
+    let Some(first) = DATE_FINDERS.iter().filter_map(|f| f.find(bytes)).min() else {
         return dates;
-    }
-    let view = View::new(text, region);
-    for caps in LEAD_IN.captures_iter(&view.text) {
-        let whole = caps.get(0).expect("group 0");
-        if let Some(phrase) = caps.name("phrase")
+    };
+    // Lead-ins start a few bytes before their keyword (`| archive-date`):
+    // the text before that cannot hold one.
+    let from = crate::parse::floor_char_boundary(text, region.start + first.saturating_sub(24));
+    let view = View::new(text, Span::new(from, region.end));
+    for whole in LEAD_IN.find_iter(&view.text) {
+        // Which alternative matched, from its text (cheaper than captures).
+        let lead = whole.as_str().to_ascii_lowercase();
+        let short = lead.starts_with("archived") && !lead.contains("original");
+        if let Some(original) = lead.find("original")
             && dates.phrase.is_none()
         {
-            dates.phrase = Some(view.source_span(phrase.start(), phrase.end()));
+            let end = whole.start() + original + "original".len();
+            dates.phrase = Some(view.source_span(whole.start(), end));
         }
-        let role = if caps.name("access").is_some() {
+        let role = if lead.contains("access") || lead.contains("retrieved") {
             DateRole::Access
         } else {
             DateRole::Archive
@@ -1036,10 +1153,13 @@ fn stated_dates(text: &str, region: Span) -> Dates {
             continue;
         };
         let after = &view.text[whole.end() + len..];
-        if caps.name("short").is_some() {
+        if short {
             // "Archived 3 June 2016 at the Wayback Machine" ({{webarchive}}).
-            let at = after.trim_start_matches([' ', '\u{a0}']);
-            if !at.starts_with("at ") {
+            let at = after.trim_start();
+            if !at
+                .strip_prefix("at")
+                .is_some_and(|rest| rest.starts_with(char::is_whitespace))
+            {
                 continue;
             }
             if dates.phrase.is_none() {
