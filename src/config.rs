@@ -818,11 +818,19 @@ impl Resolver {
             Some(dir) if !dir.as_os_str().is_empty() => dir,
             _ => Path::new("."),
         };
-        let file = {
-            let mut dirs = self.dirs.lock().unwrap_or_else(|e| e.into_inner());
-            dirs.entry(dir.to_path_buf())
-                .or_insert_with(|| find_config_file(dir))
-                .clone()
+        // Most files share a directory with the previous one: look up
+        // without allocating, search the file system once per directory.
+        let known = {
+            let dirs = self.dirs.lock().unwrap_or_else(|e| e.into_inner());
+            dirs.get(dir).cloned()
+        };
+        let file = match known {
+            Some(file) => file,
+            None => {
+                let found = find_config_file(dir);
+                let mut dirs = self.dirs.lock().unwrap_or_else(|e| e.into_inner());
+                dirs.entry(dir.to_path_buf()).or_insert(found).clone()
+            }
         };
         let Some(file) = file else {
             return Ok(self.default.clone());
