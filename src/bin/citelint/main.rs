@@ -3,6 +3,7 @@
 
 mod args;
 mod files;
+mod online;
 
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
@@ -37,6 +38,7 @@ fn main() -> ExitCode {
         Command::Check(args) => check(args),
         Command::Rules { json } => list_rules(json),
         Command::Rule { rule } => explain_rule(&rule),
+        Command::Cache { action, cache_path } => online::cache_command(action, &cache_path),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -82,6 +84,12 @@ fn check(args: CheckArgs) -> io::Result<u8> {
     if let Some(max) = args.overkill_max {
         settings.rule_options.overkill_max = max;
     }
+    let mut online_settings = citelint::online::OnlineSettings::default();
+    args.online.apply(&mut online_settings);
+    if let Err(message) = online_settings.validate() {
+        return usage_error(message);
+    }
+    let online = online_settings.enabled;
 
     let (inputs, mut problems) = files::collect(&args.paths);
     if inputs.is_empty() && problems.is_empty() {
@@ -113,23 +121,43 @@ fn check(args: CheckArgs) -> io::Result<u8> {
     // order. A lint thread works on the next batch while this one writes the
     // last; at most two batches wait, so memory does not grow with the
     // number of files.
-    let lint_batch = |batch: &[files::Input]| -> Vec<Result<Option<FileReport>, files::FileError>> {
-        batch
-            .par_iter()
-            .map(|input| {
-                let Some(source) =
-                    files::read(input, args.stdin_filename.as_deref(), args.max_file_size)?
-                else {
-                    return Ok(None);
-                };
-                let mut report = citelint::lint(&source, &settings);
-                if keep_text {
-                    report.text = Some(source.into_text().into());
-                }
-                Ok(Some(report))
-            })
-            .collect()
-    };
+    // With `--online`, files are held (with the source of those that have
+    // links) until the online pass has run over the links of all of them.
+    let lint_batch =
+        |batch: &[files::Input]| -> Vec<Result<Option<online::Held>, files::FileError>> {
+            batch
+                .par_iter()
+                .map(|input| {
+                    let Some(source) =
+                        files::read(input, args.stdin_filename.as_deref(), args.max_file_size)?
+                    else {
+                        return Ok(None);
+                    };
+                    if online {
+                        let (mut report, doc) = citelint::lint_document(&source, &settings);
+                        let entries = online::cited_entries_from_model(
+                            &doc,
+                            source.text(),
+                            &online_settings.wayback_url,
+                        );
+                        if keep_text {
+                            report.text = Some(source.text().into());
+                        }
+                        let links = (!entries.is_empty()).then_some((source, entries));
+                        return Ok(Some(online::Held { report, links }));
+                    }
+                    let mut report = citelint::lint(&source, &settings);
+                    if keep_text {
+                        report.text = Some(source.into_text().into());
+                    }
+                    Ok(Some(online::Held {
+                        report,
+                        links: None,
+                    }))
+                })
+                .collect()
+        };
+    let mut held: Vec<online::Held> = Vec::new();
     let written: io::Result<()> = std::thread::scope(|scope| {
         let (sender, receiver) = std::sync::mpsc::sync_channel(2);
         scope.spawn(move || {
@@ -144,7 +172,8 @@ fn check(args: CheckArgs) -> io::Result<u8> {
             let mut reports = Vec::with_capacity(results.len());
             for result in results {
                 match result {
-                    Ok(Some(report)) => reports.push(report),
+                    Ok(Some(linted)) if online => held.push(linted),
+                    Ok(Some(linted)) => reports.push(linted.report),
                     Ok(None) => {}
                     Err(problem) => problems.push(problem),
                 }
@@ -154,6 +183,17 @@ fn check(args: CheckArgs) -> io::Result<u8> {
         Ok(())
     });
     written?;
+    if online {
+        let show_progress = !args.online.no_progress;
+        if let Err(message) =
+            online::run_pass(&mut held, online_settings, &settings.rules, show_progress)
+        {
+            eprintln!("citelint: error: online pass: {message}");
+            return Ok(EXIT_TROUBLE);
+        }
+        let reports: Vec<FileReport> = held.into_iter().map(|h| h.report).collect();
+        renderer.files(&reports, &mut out)?;
+    }
     let summary = renderer.finish(&mut out)?;
     out.flush()?;
 
