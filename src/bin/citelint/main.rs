@@ -35,7 +35,7 @@ const BATCH_SIZE: usize = 256;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Check(args) => check(args),
+        Command::Check(args) => check(*args),
         Command::Rules { json } => list_rules(json),
         Command::Rule { rule } => explain_rule(&rule),
         Command::Cache { action, cache_path } => online::cache_command(action, &cache_path),
