@@ -88,6 +88,7 @@ pub fn check(
         index: &index,
         options,
         decode_notes: source.decode_notes(),
+        links: std::sync::OnceLock::new(),
     };
     let mut diagnostics = Vec::new();
     for (position, rule) in RULES.iter().enumerate() {

@@ -31,6 +31,7 @@ pub mod checker;
 pub mod config;
 pub mod diagnostic;
 pub mod identifiers;
+pub mod links;
 pub mod model;
 pub mod parse;
 pub mod render;

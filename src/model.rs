@@ -148,6 +148,21 @@ pub struct Entry {
     pub backlinks: Option<u32>,
     /// The list this entry belongs to.
     pub list: usize,
+    /// Every web address written in the entry, in source order: bare URLs,
+    /// link targets, `href`s, citation-template URL parameters. Empty (and
+    /// unallocated) for most entries. [`crate::links`] classifies them.
+    pub links: Vec<Link>,
+}
+
+/// A web address written in a reference entry.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Link {
+    /// The URL with character references (and Markdown escapes) decoded; a
+    /// bare `www.…` address gets `http://` in front.
+    pub url: String,
+    /// Where the URL is written: the URL text itself, or for HTML the value
+    /// of the `href` attribute.
+    pub span: Span,
 }
 
 /// A reference (or notes) list.

@@ -1012,7 +1012,7 @@ fn sample_full_output() {
     dir.fixture(SAMPLE);
     let out = run(&mut dir.check(&[SAMPLE]), 1);
     assert!(out.contains("CIT001(missing-reference)"));
-    assert!(out.ends_with("Found 1 error, 3 warnings and 3 infos in 1 file.\n"));
+    assert!(out.ends_with("Found 1 error, 3 warnings and 4 infos in 1 file.\n"));
     insta::assert_snapshot!("sample_full", out);
 }
 
@@ -1021,7 +1021,7 @@ fn sample_concise_output() {
     let dir = Dir::new();
     dir.fixture(SAMPLE);
     let out = run(&mut dir.check(&[SAMPLE, "--format", "concise"]), 1);
-    assert_eq!(out.lines().count(), 7);
+    assert_eq!(out.lines().count(), 8);
     insta::assert_snapshot!("sample_concise", out);
 }
 

@@ -58,7 +58,8 @@ use std::collections::HashMap;
 
 use html5gum::{DefaultEmitter, StartTag, Token, Tokenizer};
 
-use crate::model::{Directive, Document, Entry, Group, Key, ParseNote, RefList};
+use crate::links::href_link;
+use crate::model::{Directive, Document, Entry, Group, Key, Link, ParseNote, RefList};
 use crate::parse::backlinks;
 use crate::parse::directives;
 use crate::parse::markers::{
@@ -607,6 +608,8 @@ struct EntryRaw {
     ref_text: TextAcc,
     has_ref_text: bool,
     backlinks: u32,
+    /// `<a href>` links off the page.
+    links: Vec<Link>,
 }
 
 #[derive(Debug)]
@@ -686,6 +689,40 @@ fn local_fragment(href: &str) -> Option<&str> {
     }
     let (_, fragment) = href.rsplit_once('#')?;
     (href.starts_with("./") || fragment.starts_with("cite_")).then_some(fragment)
+}
+
+/// Where the value of a start tag's `href` attribute is written (without
+/// quotes); the tag's own span when it cannot be found.
+fn href_value_span(text: &str, tag: Span) -> Span {
+    let source = &text[tag.range()];
+    // ASCII lowercasing keeps every byte offset.
+    let lower = source.to_ascii_lowercase();
+    let bytes = lower.as_bytes();
+    let mut from = 0;
+    while let Some(i) = memchr::memmem::find(&bytes[from..], b"href").map(|i| from + i) {
+        from = i + 4;
+        let before_ok = i > 0 && bytes[i - 1].is_ascii_whitespace();
+        let after = source[from..].trim_start();
+        let Some(value) = after.strip_prefix('=').filter(|_| before_ok) else {
+            continue;
+        };
+        let value = value.trim_start();
+        let value_start = source.len() - value.len();
+        let (start, len) = match value.as_bytes().first() {
+            Some(&q @ (b'"' | b'\'')) => (
+                value_start + 1,
+                memchr::memchr(q, &value.as_bytes()[1..]).unwrap_or(value.len() - 1),
+            ),
+            _ => (
+                value_start,
+                value
+                    .find(|c: char| c.is_ascii_whitespace() || c == '>')
+                    .unwrap_or(value.len()),
+            ),
+        };
+        return Span::new(tag.start + start, tag.start + start + len);
+    }
+    tag
 }
 
 /// The fragment points at a reference list entry.
@@ -990,6 +1027,13 @@ impl<'t> Collector<'t> {
             {
                 self.entries[e].backlinks += 1;
             }
+            if let Some(e) = self.entry
+                && fragment.is_none()
+                && let Some(href) = &href
+                && let Some(link) = href_link(href, href_value_span(self.text, span))
+            {
+                self.entries[e].links.push(link);
+            }
         }
         if flags & flag::REF_TEXT != 0
             && let Some(e) = self.entry
@@ -1034,6 +1078,7 @@ impl<'t> Collector<'t> {
                 ref_text: TextAcc::default(),
                 has_ref_text: false,
                 backlinks: 0,
+                links: Vec::new(),
             });
             let e = self.entries.len() - 1;
             self.lists[list].entries.push(e);
@@ -1585,6 +1630,7 @@ fn build(text: &str, scan: Scan, options: &ParseOptions) -> Document {
             text_span,
             backlinks: (entry.backlinks > 0).then_some(entry.backlinks),
             list: entry.list,
+            links: entry.links.clone(),
         });
     }
 

@@ -69,6 +69,7 @@ use std::collections::{HashMap, HashSet};
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
+use crate::links::{Escapes, links_in};
 use crate::model::{Directive, Document, Entry, EntryId, Group, Key, RefList};
 use crate::parse::backlinks;
 use crate::parse::directives;
@@ -1641,6 +1642,12 @@ fn build(
             label_span,
             text: entry_text,
             text_span: Span::new(e.text_start, e.span.end),
+            links: links_in(
+                text,
+                Span::new(e.text_start, e.span.end),
+                Escapes::Markdown,
+                &structure.masked,
+            ),
             backlinks: e.backlinks,
             list: e.list,
         });

@@ -19,6 +19,7 @@
 
 use std::collections::HashMap;
 
+use crate::links::{Escapes, links_in};
 use crate::model::{Document, Entry, Group, Key, MaintenanceTag, RefList};
 use crate::parse::ParseOptions;
 use crate::parse::directives;
@@ -481,7 +482,7 @@ pub fn parse(text: &str, _options: &ParseOptions) -> Document {
             if f.name.is_none() {
                 // `<ref></ref>` or `<ref/>`: an entry with no text.
                 doc.entries
-                    .push(entry(text, f, key, f.element, list_for(f, &lists)));
+                    .push(entry(text, &masks, f, key, f.element, list_for(f, &lists)));
             }
             continue;
         };
@@ -495,7 +496,7 @@ pub fn parse(text: &str, _options: &ParseOptions) -> Document {
             }
         }
         doc.entries
-            .push(entry(text, f, key, content, list_for(f, &lists)));
+            .push(entry(text, &masks, f, key, content, list_for(f, &lists)));
     }
 
     let mut body = ClusterBuilder::new(text, None);
@@ -535,7 +536,7 @@ fn list_for(f: &Found, lists: &[(Group, Span, String)]) -> usize {
         .unwrap_or(0)
 }
 
-fn entry(text: &str, f: &Found, key: Key, content: Span, list: usize) -> Entry {
+fn entry(text: &str, masks: &[Span], f: &Found, key: Key, content: Span, list: usize) -> Entry {
     Entry {
         key,
         group: f.group,
@@ -545,6 +546,7 @@ fn entry(text: &str, f: &Found, key: Key, content: Span, list: usize) -> Entry {
         text_span: content,
         backlinks: None,
         list,
+        links: links_in(text, content, Escapes::Entities, masks),
     }
 }
 
