@@ -11,6 +11,7 @@ use crate::model::{Document, EntryId, Group, Key};
 use crate::rules::{self, Context, RULES};
 use crate::settings::RuleSet;
 use crate::source::SourceFile;
+use crate::suppression;
 
 /// Entries and uses of one key.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -87,6 +88,7 @@ pub fn check(
         index: &index,
         options,
         decode_notes: source.decode_notes(),
+        links: std::sync::OnceLock::new(),
     };
     let mut diagnostics = Vec::new();
     for (position, rule) in RULES.iter().enumerate() {
@@ -101,10 +103,24 @@ pub fn check(
             }
         }
     }
-    resolve_positions(source, &mut diagnostics);
-    diagnostics.sort_by(|a, b| {
+    let by_position = |a: &Diagnostic, b: &Diagnostic| {
         (a.span.start, a.code, a.span.end).cmp(&(b.span.start, b.code, b.span.end))
-    });
+    };
+    diagnostics.sort_by(by_position);
+    resolve_positions(source, &mut diagnostics);
+    if !doc.directives.is_empty() {
+        let mut unused = suppression::apply(
+            &doc.directives,
+            source.line_index(),
+            rule_set,
+            &mut diagnostics,
+        );
+        if !unused.is_empty() {
+            resolve_positions(source, &mut unused);
+            diagnostics.append(&mut unused);
+            diagnostics.sort_by(by_position);
+        }
+    }
     assign_fingerprints(source.text(), &mut diagnostics);
     diagnostics
 }
@@ -129,17 +145,18 @@ pub fn add_findings(
     assign_fingerprints(source.text(), diagnostics);
 }
 
-/// Bytes of context on each side of the primary span that go into a
-/// fingerprint; enough to tell two uses of one key apart, small enough that
-/// edits elsewhere on a long line leave it alone.
+/// Bytes of context before the primary span that go into a fingerprint: the
+/// end of the claim a marker supports, enough to tell two uses of one key
+/// apart. Text after the span stays out, so a sentence added after a
+/// marker (Wikipedia paragraphs are single long lines) changes nothing.
 const FINGERPRINT_CONTEXT: usize = 32;
 /// Most bytes of the span itself that go into a fingerprint (entry-level
 /// findings span a whole entry).
 const FINGERPRINT_SPAN: usize = 96;
 
 /// Gives every diagnostic a fingerprint that survives edits elsewhere in the
-/// file: a hash of the rule, the key(s) and the whitespace-normalised text in
-/// and around the primary span on its line. Line numbers never go in. When
+/// file: a hash of the rule, the key(s) and the whitespace-normalised text of
+/// the primary span and a few words before it on its line. Line numbers never go in. When
 /// two findings would share one, later ones hash in their occurrence number
 /// so fingerprints are unique within the file.
 pub fn assign_fingerprints(text: &str, diagnostics: &mut [Diagnostic]) {
@@ -170,7 +187,7 @@ pub fn assign_fingerprints(text: &str, diagnostics: &mut [Diagnostic]) {
     }
 }
 
-/// The text around `start..end` on its own line, clipped to a few words.
+/// The text of `start..end` and a few words before it, on its own line.
 fn context(text: &str, start: usize, end: usize) -> &str {
     use crate::parse::floor_char_boundary;
     let start = floor_char_boundary(text, start.min(text.len()));
@@ -182,8 +199,7 @@ fn context(text: &str, start: usize, end: usize) -> &str {
         text,
         start.saturating_sub(FINGERPRINT_CONTEXT).max(line_start),
     );
-    let to = floor_char_boundary(text, (end + FINGERPRINT_CONTEXT).min(line_end));
-    &text[from..to.max(end)]
+    &text[from..end]
 }
 
 /// Appends `s` lower-cased with runs of white space collapsed to one space.

@@ -6,8 +6,6 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-static URL: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r#"(?i)(?-u:\b)https?://[^\s<>"\]\)|]+"#).expect("valid regex"));
 static DOI: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#"(?-u:\b)10\.\d{4,9}/[^\s"<>]+"#).expect("valid regex"));
 static ISBN: LazyLock<Regex> = LazyLock::new(|| {
@@ -28,14 +26,6 @@ static PINPOINT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(?:(?-u:\b)p\.\s?p\.|(?-u:\b)pp?\.|(?-u:\b)pages?(?-u:\b)\s*=?|(?-u:\b)pg\.|\|\s*pp?\s*=)\s*(\d+(?:\s*[–—-]\s*\d+)?)")
         .expect("valid regex")
 });
-/// `web.archive.org/web/20160603000000/http://…`, `archive.ph/20190101000000/…`.
-static ARCHIVE_WRAPPER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i)^https?://(?:web\.|wayback\.)?archive\.(?:org|ph|is|li|vn|md|fo|today)/(?:web/)?[0-9*]{0,14}(?:[a-z]{2}_)?/(.+)$",
-    )
-    .expect("valid regex")
-});
-
 /// What one entry says about its source.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SourceFacts {
@@ -91,10 +81,13 @@ pub fn facts(text: &str) -> SourceFacts {
         memchr::memchr(b'|', text.as_bytes()).is_some(),
     );
     let mut facts = SourceFacts {
-        urls: URL
-            .find_iter(if has_url { text } else { "" })
-            .map(|m| normalise_url(trim_url(m.as_str())))
-            .collect(),
+        urls: if has_url {
+            crate::links::find_urls(text)
+                .map(|range| crate::links::comparable(&text[range]))
+                .collect()
+        } else {
+            Vec::new()
+        },
         dois: DOI
             .find_iter(if has_doi { text } else { "" })
             .map(|m| normalise_doi(m.as_str()))
@@ -127,37 +120,10 @@ pub fn facts(text: &str) -> SourceFacts {
     facts
 }
 
-fn trim_url(url: &str) -> &str {
-    url.trim_end_matches(['.', ',', ';', ':', '\'', '’', '!', '?'])
-}
-
-/// Normalises a URL for comparison: no scheme, no `www.`, lowercase host, no
-/// fragment, no trailing slash; an archive URL becomes the URL it archives.
+/// Normalises a URL for comparison (see [`crate::links::normalise`]); an
+/// archive URL becomes the URL it archives.
 pub fn normalise_url(url: &str) -> String {
-    let mut url = url.trim();
-    // Unwrap archive wrappers, possibly nested.
-    let unwrapped;
-    if let Some(caps) = ARCHIVE_WRAPPER.captures(url) {
-        unwrapped = caps[1].to_owned();
-        url = &unwrapped;
-    }
-    let without_scheme =
-        url.split_once("://").map_or(
-            url,
-            |(scheme, rest)| if scheme.len() <= 5 { rest } else { url },
-        );
-    let without_fragment = without_scheme.split('#').next().unwrap_or("");
-    let (host, path) = without_fragment
-        .split_once('/')
-        .map_or((without_fragment, ""), |(h, p)| (h, p));
-    let host = host.to_ascii_lowercase();
-    let host = host.strip_prefix("www.").unwrap_or(&host);
-    let path = path.trim_end_matches('/');
-    if path.is_empty() {
-        host.to_owned()
-    } else {
-        format!("{host}/{path}")
-    }
+    crate::links::comparable(url)
 }
 
 /// Lowercases a DOI and drops trailing punctuation.

@@ -26,9 +26,12 @@
 #![warn(missing_docs)]
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod baseline;
 pub mod checker;
+pub mod config;
 pub mod diagnostic;
 pub mod identifiers;
+pub mod links;
 pub mod model;
 pub mod online;
 pub mod parse;
@@ -36,6 +39,7 @@ pub mod render;
 pub mod rules;
 pub mod settings;
 pub mod source;
+pub mod suppression;
 
 pub use diagnostic::{Diagnostic, Severity};
 pub use model::Document;

@@ -148,6 +148,21 @@ pub struct Entry {
     pub backlinks: Option<u32>,
     /// The list this entry belongs to.
     pub list: usize,
+    /// Every web address written in the entry, in source order: bare URLs,
+    /// link targets, `href`s, citation-template URL parameters. Empty (and
+    /// unallocated) for most entries. [`crate::links`] classifies them.
+    pub links: Vec<Link>,
+}
+
+/// A web address written in a reference entry.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Link {
+    /// The URL with character references (and Markdown escapes) decoded; a
+    /// bare `www.…` address gets `http://` in front.
+    pub url: String,
+    /// Where the URL is written: the URL text itself, or for HTML the value
+    /// of the `href` attribute.
+    pub span: Span,
 }
 
 /// A reference (or notes) list.
@@ -195,6 +210,47 @@ pub struct ParseNote {
     pub message: String,
 }
 
+/// What a suppression comment does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DirectiveKind {
+    /// `<!-- citelint-disable … -->`: off from here until an `enable`.
+    Disable,
+    /// `<!-- citelint-enable … -->`: back on from here.
+    Enable,
+    /// `<!-- citelint-disable-line … -->`: off on the comment's own line.
+    DisableLine,
+    /// `<!-- citelint-disable-next-line … -->`: off on the line after the comment.
+    DisableNextLine,
+    /// `<!-- citelint-disable-file … -->`: off in the whole file.
+    DisableFile,
+}
+
+impl DirectiveKind {
+    /// The directive as written after `citelint-`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DirectiveKind::Disable => "disable",
+            DirectiveKind::Enable => "enable",
+            DirectiveKind::DisableLine => "disable-line",
+            DirectiveKind::DisableNextLine => "disable-next-line",
+            DirectiveKind::DisableFile => "disable-file",
+        }
+    }
+}
+
+/// A suppression comment in a format that has comments (Markdown, HTML,
+/// wikitext): `<!-- citelint-disable CIT002 -->`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Directive {
+    /// What it does.
+    pub kind: DirectiveKind,
+    /// The rules it names, as written (codes or names), each with its span.
+    /// Empty means every rule.
+    pub rules: Vec<(String, Span)>,
+    /// The whole comment.
+    pub span: Span,
+}
+
 /// A parsed article: body citations, lists and their entries, tags.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Document {
@@ -212,6 +268,8 @@ pub struct Document {
     pub malformed: Vec<MalformedMarker>,
     /// Parser notes.
     pub notes: Vec<ParseNote>,
+    /// Suppression comments, in source order.
+    pub directives: Vec<Directive>,
 }
 
 impl Document {

@@ -21,6 +21,9 @@ use tempfile::TempDir;
 mod support {
     pub mod server;
 }
+#[path = "support/json_report.rs"]
+mod json_report;
+use json_report::{DIAGNOSTIC_KEYS, JsonDiagnostic, ONLINE_KEYS};
 
 /// Variables that change citelint's output; removed from every run.
 const OUTPUT_ENV: &[&str] = &[
@@ -31,6 +34,7 @@ const OUTPUT_ENV: &[&str] = &[
     "CLICOLOR",
     "CLICOLOR_FORCE",
     "FORCE_COLOR",
+    "GITHUB_STEP_SUMMARY",
 ];
 
 const SAMPLE: &str = "khojaly-massacre.txt";
@@ -141,44 +145,6 @@ struct JsonFile {
     diagnostics: Vec<JsonDiagnostic>,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct JsonDiagnostic {
-    code: String,
-    rule: String,
-    severity: String,
-    message: String,
-    line: usize,
-    column: usize,
-    end_line: usize,
-    end_column: usize,
-    byte_start: usize,
-    byte_end: usize,
-    key: Option<String>,
-    group: Option<String>,
-    keys: Vec<String>,
-    related: Vec<JsonRelated>,
-    help: Option<String>,
-    fingerprint: String,
-    /// Online findings only (CIT030-034).
-    #[serde(default)]
-    url: Option<String>,
-    #[serde(default)]
-    status: Option<String>,
-    #[serde(default)]
-    verdict: Option<String>,
-    #[serde(default)]
-    suggestion: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct JsonRelated {
-    line: usize,
-    column: usize,
-    message: String,
-}
-
 #[derive(Debug, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 struct Summary {
@@ -187,30 +153,6 @@ struct Summary {
     warnings: usize,
     infos: usize,
 }
-
-/// Every key of a diagnostic object. `Option` fields would deserialize from a
-/// missing key, so presence is checked on the raw value as well.
-const DIAGNOSTIC_KEYS: &[&str] = &[
-    "code",
-    "rule",
-    "severity",
-    "message",
-    "line",
-    "column",
-    "end_line",
-    "end_column",
-    "byte_start",
-    "byte_end",
-    "key",
-    "group",
-    "keys",
-    "related",
-    "help",
-    "fingerprint",
-];
-
-/// The keys online findings (CIT030-034) carry besides [`DIAGNOSTIC_KEYS`].
-const ONLINE_KEYS: &[&str] = &["url", "status", "verdict", "suggestion"];
 
 /// Parses a JSON report strictly and checks its invariants.
 fn parse_report(stdout: &str) -> Report {
@@ -429,7 +371,10 @@ fn unknown_format_exits_2() {
         .assert()
         .code(2)
         .stdout("")
-        .stderr(predicate::str::contains("unknown output format `xml`"));
+        .stderr(predicate::str::contains("unknown output format `xml`"))
+        .stderr(predicate::str::contains(
+            "full, concise, json, sarif, github, gitlab, rdjson, junit, checkstyle, markdown, json-lines",
+        ));
     dir.check(&["errors.txt"])
         .env("CITELINT_OUTPUT_FORMAT", "yaml")
         .assert()
@@ -439,6 +384,311 @@ fn unknown_format_exits_2() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("unknown input format `latex`"));
+}
+
+// ---------------------------------------------------------------------------
+// The machine-readable formats (their content is checked finding by finding
+// in tests/formats.rs; here: the built binary, the flags and the variables).
+
+/// Every format but `full`, which the snapshots below cover.
+const FORMATS: &[&str] = &[
+    "concise",
+    "json",
+    "sarif",
+    "github",
+    "gitlab",
+    "rdjson",
+    "junit",
+    "checkstyle",
+    "markdown",
+    "json-lines",
+];
+
+/// Checks that `out` is a well-formed report in `format` with `findings`
+/// findings (a light check; tests/formats.rs parses each strictly).
+fn check_report(format: &str, out: &str, findings: usize) {
+    let json = |text: &str| -> serde_json::Value {
+        serde_json::from_str(text).unwrap_or_else(|e| panic!("{format}: {e}\n{text}"))
+    };
+    let count = match format {
+        "concise" => out.lines().count(),
+        "json" => parse_report(out)
+            .files
+            .iter()
+            .map(|f| f.diagnostics.len())
+            .sum(),
+        "sarif" => json(out)["runs"][0]["results"].as_array().unwrap().len(),
+        "gitlab" => json(out).as_array().unwrap().len(),
+        "rdjson" => json(out)["diagnostics"].as_array().unwrap().len(),
+        "json-lines" => out.lines().filter(|l| json(l).is_object()).count(),
+        "github" => out.lines().filter(|l| l.starts_with("::")).count(),
+        "junit" => out.matches("<failure ").count(),
+        "checkstyle" => out.matches("<error ").count(),
+        // Finding rows start with `| line:column |`.
+        "markdown" => out
+            .lines()
+            .filter_map(|l| l.strip_prefix("| ")?.split(' ').next())
+            .filter(|cell| {
+                cell.contains(':') && cell.bytes().all(|b| b.is_ascii_digit() || b == b':')
+            })
+            .count(),
+        other => panic!("unknown format {other}"),
+    };
+    assert_eq!(count, findings, "{format}:\n{out}");
+    if matches!(format, "junit" | "checkstyle") {
+        assert!(out.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"));
+    }
+}
+
+#[test]
+fn every_format_keeps_the_exit_codes() {
+    let dir = Dir::new();
+    for name in ["errors.txt", "warnings.txt", "clean.txt"] {
+        dir.fixture(name);
+    }
+    for format in FORMATS {
+        let args = |file: &'static str| vec![file, "--format", format];
+        check_report(format, &run(&mut dir.check(&args("errors.txt")), 1), 2);
+        check_report(format, &run(&mut dir.check(&args("warnings.txt")), 0), 1);
+        check_report(format, &run(&mut dir.check(&args("clean.txt")), 0), 0);
+        let mut deny = args("warnings.txt");
+        deny.extend(["--deny", "warnings"]);
+        run(&mut dir.check(&deny), 1);
+        let mut zero = args("errors.txt");
+        zero.push("--exit-zero");
+        run(&mut dir.check(&zero), 0);
+        let mut missing = args("errors.txt");
+        missing.push("missing.txt");
+        check_report(format, &run(&mut dir.check(&missing), 2), 2);
+    }
+}
+
+#[test]
+fn output_format_comes_from_the_environment_too() {
+    let dir = Dir::new();
+    dir.fixture("errors.txt");
+    for format in FORMATS {
+        let by_flag = run(&mut dir.check(&["errors.txt", "--format", format]), 1);
+        let by_env = run(
+            dir.check(&["errors.txt"])
+                .env("CITELINT_OUTPUT_FORMAT", format),
+            1,
+        );
+        assert_eq!(by_flag, by_env, "{format}");
+    }
+    // The flag wins over the variable.
+    let out = run(
+        dir.check(&["errors.txt", "--format", "concise"])
+            .env("CITELINT_OUTPUT_FORMAT", "sarif"),
+        1,
+    );
+    assert!(out.starts_with("errors.txt:1:73: CIT001"));
+}
+
+/// Files in `dir` other than `keep`.
+fn stray_files(dir: &Path, keep: &[&str]) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| !keep.contains(&n.as_str()))
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn output_file_replaces_the_report_atomically() {
+    let dir = Dir::new();
+    dir.fixture("errors.txt");
+    dir.write("reports/old.txt", "");
+    dir.write("reports/citelint.sarif", "an older report");
+    for format in FORMATS {
+        let expected = run(&mut dir.check(&["errors.txt", "--format", format]), 1);
+        for flag in ["-o", "--output-file"] {
+            let stdout = run(
+                &mut dir.check(&[
+                    "errors.txt",
+                    "--format",
+                    format,
+                    flag,
+                    "reports/citelint.sarif",
+                ]),
+                1,
+            );
+            assert_eq!(stdout, "", "{format}: the report goes to the file only");
+            let written = fs::read_to_string(dir.path().join("reports/citelint.sarif")).unwrap();
+            assert_eq!(written, expected, "{format}");
+            assert!(
+                stray_files(&dir.path().join("reports"), &["old.txt", "citelint.sarif"]).is_empty(),
+                "no temporary file is left behind"
+            );
+        }
+    }
+    // Problems still go to standard error; the report is still written.
+    dir.check(&[
+        "errors.txt",
+        "missing.txt",
+        "-o",
+        "report.json",
+        "--format",
+        "json",
+    ])
+    .assert()
+    .code(2)
+    .stdout("")
+    .stderr(predicate::str::contains("missing.txt"));
+    let report = parse_report(&fs::read_to_string(dir.path().join("report.json")).unwrap());
+    assert_eq!(report.files.len(), 1);
+    // A report never gets colours, even when asked for auto colours.
+    run(&mut dir.check(&["errors.txt", "-o", "full.txt"]), 1);
+    let full = fs::read_to_string(dir.path().join("full.txt")).unwrap();
+    assert!(!full.contains('\u{1b}') && full.contains("CIT001"));
+}
+
+#[cfg(unix)]
+#[test]
+fn output_file_is_an_ordinary_file() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = Dir::new();
+    dir.fixture("clean.txt");
+    run(&mut dir.check(&["clean.txt", "-o", "report.txt"]), 0);
+    let mode = fs::metadata(dir.path().join("report.txt"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_ne!(
+        mode & 0o044,
+        0,
+        "readable by others as the umask allows: {mode:o}"
+    );
+}
+
+#[test]
+fn output_file_in_a_missing_directory_exits_2() {
+    let dir = Dir::new();
+    dir.fixture("errors.txt");
+    dir.check(&[
+        "errors.txt",
+        "-o",
+        "no/such/dir/report.sarif",
+        "--format",
+        "sarif",
+    ])
+    .assert()
+    .code(2)
+    .stdout("")
+    .stderr(predicate::str::contains(
+        "cannot write no/such/dir/report.sarif",
+    ));
+    assert_eq!(
+        stray_files(dir.path(), &["errors.txt"]),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn github_format_appends_the_markdown_report_to_the_job_summary() {
+    let dir = Dir::new();
+    dir.fixture("errors.txt");
+    dir.fixture("warnings.txt");
+    dir.write("summary.md", "# Earlier step\n");
+    let markdown = run(
+        &mut dir.check(&["errors.txt", "warnings.txt", "--format", "markdown"]),
+        1,
+    );
+    assert!(markdown.starts_with("## citelint\n"));
+    let annotations = run(
+        dir.check(&["errors.txt", "warnings.txt", "--format", "github"])
+            .env("GITHUB_STEP_SUMMARY", dir.path().join("summary.md")),
+        1,
+    );
+    assert!(annotations.starts_with("::error file=errors.txt,line=1,col=73,"));
+    let summary = fs::read_to_string(dir.path().join("summary.md")).unwrap();
+    assert_eq!(summary, format!("# Earlier step\n{markdown}"));
+    // Other formats leave the summary alone; an empty variable is ignored.
+    run(
+        dir.check(&["errors.txt", "--format", "sarif"])
+            .env("GITHUB_STEP_SUMMARY", dir.path().join("summary.md")),
+        1,
+    );
+    run(
+        dir.check(&["errors.txt", "--format", "github"])
+            .env("GITHUB_STEP_SUMMARY", ""),
+        1,
+    );
+    assert_eq!(
+        fs::read_to_string(dir.path().join("summary.md")).unwrap(),
+        summary
+    );
+    // A summary that cannot be written is a warning, not a failure.
+    dir.check(&["warnings.txt", "--format", "github"])
+        .env("GITHUB_STEP_SUMMARY", dir.path().join("no/such/summary.md"))
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains(
+            "warning: could not write the job summary",
+        ));
+}
+
+#[test]
+fn machine_formats_name_paths_relative_to_the_working_directory() {
+    let dir = Dir::new();
+    dir.write(
+        "docs/non-ascii.txt",
+        fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/formats/non-ascii.txt"))
+            .unwrap(),
+    );
+    let absolute = dir.path().join("docs/non-ascii.txt");
+    let absolute = absolute.to_str().unwrap();
+    let sarif: serde_json::Value =
+        serde_json::from_str(&run(&mut dir.check(&[absolute, "--format", "sarif"]), 1)).unwrap();
+    let run0 = &sarif["runs"][0];
+    let base = run0["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+        .as_str()
+        .unwrap();
+    assert!(
+        base.starts_with("file:///") && base.ends_with('/'),
+        "{base}"
+    );
+    let location = &run0["results"][0]["locations"][0]["physicalLocation"];
+    assert_eq!(location["artifactLocation"]["uri"], "docs/non-ascii.txt");
+    assert_eq!(location["artifactLocation"]["uriBaseId"], "%SRCROOT%");
+    assert_eq!(location["region"]["startColumn"], 63, "UTF-16 code units");
+
+    let rdjson: serde_json::Value = serde_json::from_str(&run(
+        &mut dir.check(&["./docs/non-ascii.txt", "--format", "rdjson"]),
+        1,
+    ))
+    .unwrap();
+    let location = &rdjson["diagnostics"][0]["location"];
+    assert_eq!(location["path"], "docs/non-ascii.txt");
+    assert_eq!(location["range"]["start"]["column"], 70, "UTF-8 bytes");
+
+    let gitlab: serde_json::Value =
+        serde_json::from_str(&run(&mut dir.check(&[absolute, "--format", "gitlab"]), 1)).unwrap();
+    assert_eq!(gitlab[0]["location"]["path"], "docs/non-ascii.txt");
+    let github = run(&mut dir.check(&[absolute, "--format", "github"]), 1);
+    assert!(github.starts_with("::error file=docs/non-ascii.txt,line=1,col=63,"));
+    let concise = run(
+        &mut dir.check(&["docs/non-ascii.txt", "--format", "concise"]),
+        1,
+    );
+    assert!(
+        concise.starts_with("docs/non-ascii.txt:1:62: CIT001"),
+        "code points"
+    );
+}
+
+#[test]
+fn junit_clean_run_is_one_passing_case() {
+    let dir = Dir::new();
+    dir.fixture("clean.txt");
+    let out = run(&mut dir.check(&["clean.txt", "--format", "junit"]), 0);
+    assert!(
+        out.contains("tests=\"1\" skipped=\"0\" failures=\"0\" errors=\"0\""),
+        "{out}"
+    );
+    assert!(out.contains("<testcase name=\"no findings in 1 file\" classname=\"citelint\"/>"));
 }
 
 #[test]
@@ -778,7 +1028,7 @@ fn sample_full_output() {
     dir.fixture(SAMPLE);
     let out = run(&mut dir.check(&[SAMPLE]), 1);
     assert!(out.contains("CIT001(missing-reference)"));
-    assert!(out.ends_with("Found 1 error, 3 warnings and 3 infos in 1 file.\n"));
+    assert!(out.ends_with("Found 1 error, 3 warnings and 4 infos in 1 file.\n"));
     insta::assert_snapshot!("sample_full", out);
 }
 
@@ -787,7 +1037,7 @@ fn sample_concise_output() {
     let dir = Dir::new();
     dir.fixture(SAMPLE);
     let out = run(&mut dir.check(&[SAMPLE, "--format", "concise"]), 1);
-    assert_eq!(out.lines().count(), 7);
+    assert_eq!(out.lines().count(), 8);
     insta::assert_snapshot!("sample_concise", out);
 }
 
@@ -998,14 +1248,12 @@ fn rules_json(dir: &Dir) -> Vec<JsonRule> {
 fn rules_lists_every_rule() {
     let dir = Dir::new();
     let rules = rules_json(&dir);
-    assert_eq!(rules.len(), 21);
-    // CIT001-016 offline, CIT030-034 from the online pass.
-    let codes: Vec<String> = (1..=16)
-        .chain(30..=34)
-        .map(|n| format!("CIT{n:03}"))
-        .collect();
-    for (rule, code) in rules.iter().zip(&codes) {
-        assert_eq!(&rule.code, code);
+    let codes: Vec<&str> = rules.iter().map(|r| r.code.as_str()).collect();
+    let registry: Vec<&str> = citelint::rules::RULES.iter().map(|r| r.code).collect();
+    assert_eq!(codes, registry, "every registered rule, in code order");
+    assert!(codes.starts_with(&["CIT001", "CIT002", "CIT003"]));
+    for rule in &rules {
+        assert!(rule.code.starts_with("CIT") && rule.code.len() == 6);
         assert!(
             rule.name
                 .chars()

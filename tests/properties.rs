@@ -2,7 +2,8 @@
 //!
 //! 1. On any input — arbitrary strings, arbitrary bytes and citation-flavoured
 //!    token soup — and with every input format forced, linting does not panic,
-//!    every span lies within the text on char boundaries, every position is
+//!    every span (findings, entry links, stated dates) lies within the text
+//!    on char boundaries, every position is
 //!    1-based, and every renderer runs (the JSON one producing valid JSON).
 //! 2. A generated, *consistent* Wikipedia plain-text article (every key cited
 //!    and listed, backlink labels matching the use counts) has no error and no
@@ -11,6 +12,7 @@
 //! Case counts are kept modest so the suite stays fast; raise them with
 //! `PROPTEST_CASES=10000 cargo test --test properties` when hunting.
 
+use citelint::links;
 use citelint::parse::backlinks;
 use citelint::render::{self, OutputFormat, RenderOptions};
 use citelint::settings::{RuleSet, Selection};
@@ -99,6 +101,22 @@ fn check_source(source: &SourceFile) -> Result<(), TestCaseError> {
                 input_format: Some(format),
                 ..Settings::default()
             };
+            // Links and stated dates: inside their entry, on char boundaries.
+            let doc = citelint::parse::parse(source, format, &settings.parse);
+            for entry in &doc.entries {
+                for link in &entry.links {
+                    check_span(text, link.span.start, link.span.end, "link")?;
+                    prop_assert!(!link.url.is_empty());
+                }
+            }
+            for el in links::document_links(&doc, text, links::DEFAULT_ARCHIVE_HOSTS) {
+                for date in [el.archive_date, el.access_date].into_iter().flatten() {
+                    check_span(text, date.span.start, date.span.end, "stated date")?;
+                }
+                if let Some(note) = el.archived_note {
+                    check_span(text, note.start, note.end, "archived note")?;
+                }
+            }
             let mut report = citelint::lint(source, &settings);
             prop_assert_eq!(report.format, format);
             for d in &report.diagnostics {
@@ -124,9 +142,31 @@ fn check_source(source: &SourceFile) -> Result<(), TestCaseError> {
                         .map_err(|e| TestCaseError::fail(format!("{output}: {e}")))?;
                     let out = String::from_utf8(out)
                         .map_err(|_| TestCaseError::fail(format!("{output}: not UTF-8")))?;
-                    if output == OutputFormat::Json {
+                    if matches!(
+                        output,
+                        OutputFormat::Json
+                            | OutputFormat::Sarif
+                            | OutputFormat::Gitlab
+                            | OutputFormat::Rdjson
+                    ) {
                         let parsed: Result<serde_json::Value, _> = serde_json::from_str(&out);
-                        prop_assert!(parsed.is_ok(), "invalid JSON: {out}");
+                        prop_assert!(parsed.is_ok(), "invalid JSON ({output}): {out}");
+                    }
+                    if matches!(output, OutputFormat::Junit | OutputFormat::Checkstyle) {
+                        let mut reader = quick_xml::Reader::from_str(&out);
+                        loop {
+                            match reader.read_event() {
+                                Ok(quick_xml::events::Event::Eof) => break,
+                                Ok(_) => {}
+                                Err(e) => prop_assert!(false, "invalid XML ({output}): {e}: {out}"),
+                            }
+                        }
+                    }
+                    if output == OutputFormat::JsonLines {
+                        for line in out.lines() {
+                            let parsed: Result<serde_json::Value, _> = serde_json::from_str(line);
+                            prop_assert!(parsed.is_ok(), "invalid JSON line: {line}");
+                        }
                     }
                     if output != OutputFormat::Full {
                         break; // graphics only matter to the full format
@@ -140,6 +180,11 @@ fn check_source(source: &SourceFile) -> Result<(), TestCaseError> {
 
 /// Pieces of text that exercise markers, lists, headings and encodings.
 const TOKENS: &[&str] = &[
+    "<!-- citelint-disable -->",
+    "<!-- citelint-disable-next-line CIT001 -->",
+    "<!-- citelint-enable CIT001 -->",
+    "<!-- citelint-disable-line é, ALL -->",
+    "<!--citelint-disable-file",
     "[",
     "]",
     "[1]",
@@ -205,6 +250,22 @@ const TOKENS: &[&str] = &[
     "ISBN 978-0-8147-1945-9",
     "doi:10.1000/182",
     "https://example.org/a/",
+    "https://web.archive.org/web/20160603000000id_/http://x.org",
+    "https://archive.ph/2016.06.03-123456/x.org",
+    "www.",
+    "://",
+    "Archived from the original on ",
+    "3 June 2016",
+    "June 3, 2016",
+    "Retrieved ",
+    "|archive-url=",
+    "|archive-date=",
+    "<a href=\"https://x.org/?a=1&amp;b\">",
+    "](https://x.org/(a))",
+    "[http://x.org label]",
+    "&#160;",
+    "<li id=\"cite_note-1\">",
+    "<ol class=\"references\">",
     "http://web.archive.org/web/2001/http://x.org",
     "\"A Quoted Title Of Some Length\"",
     "p. 12",

@@ -1,5 +1,6 @@
-//! One fixture per rule under `fixtures/rules/CITnnn_name.txt`, linted with
-//! only that rule selected; the rendered output is snapshot-tested.
+//! One fixture per rule under `fixtures/rules/CITnnn_name.txt` (`.md` for
+//! rules that need comments), linted with only that rule selected; the
+//! rendered output is snapshot-tested.
 
 use std::path::Path;
 
@@ -37,7 +38,12 @@ fn lint_with_only(code: &str) -> (citelint::FileReport, String) {
             ..Selection::default()
         })
         .expect("known code"),
-        input_format: Some(Format::WikipediaText),
+        // Rules never look at the format; suppression comments need one
+        // with comments.
+        input_format: Some(match path.extension().and_then(|e| e.to_str()) {
+            Some("md") => Format::Markdown,
+            _ => Format::WikipediaText,
+        }),
         ..Settings::default()
     };
     let mut report = citelint::lint(&source, &settings);

@@ -58,8 +58,10 @@ use std::collections::HashMap;
 
 use html5gum::{DefaultEmitter, StartTag, Token, Tokenizer};
 
-use crate::model::{Document, Entry, Group, Key, ParseNote, RefList};
+use crate::links::href_link;
+use crate::model::{Directive, Document, Entry, Group, Key, Link, ParseNote, RefList};
 use crate::parse::backlinks;
+use crate::parse::directives;
 use crate::parse::markers::{
     self, ClusterBuilder, MarkerContext, MarkerItem, MarkerKind, RawMarker,
 };
@@ -606,6 +608,8 @@ struct EntryRaw {
     ref_text: TextAcc,
     has_ref_text: bool,
     backlinks: u32,
+    /// `<a href>` links off the page.
+    links: Vec<Link>,
 }
 
 #[derive(Debug)]
@@ -644,6 +648,7 @@ struct Scan {
     cands: Vec<Cand>,
     entries: Vec<EntryRaw>,
     lists: Vec<ListRaw>,
+    directives: Vec<Directive>,
 }
 
 /// Pass 1: walks the tokens with a light element stack.
@@ -665,6 +670,7 @@ struct Collector<'t> {
     gap: Gap,
     prev: Option<char>,
     pending: Pending,
+    directives: Vec<Directive>,
 }
 
 fn lossy(bytes: &[u8]) -> String {
@@ -683,6 +689,40 @@ fn local_fragment(href: &str) -> Option<&str> {
     }
     let (_, fragment) = href.rsplit_once('#')?;
     (href.starts_with("./") || fragment.starts_with("cite_")).then_some(fragment)
+}
+
+/// Where the value of a start tag's `href` attribute is written (without
+/// quotes); the tag's own span when it cannot be found.
+fn href_value_span(text: &str, tag: Span) -> Span {
+    let source = &text[tag.range()];
+    // ASCII lowercasing keeps every byte offset.
+    let lower = source.to_ascii_lowercase();
+    let bytes = lower.as_bytes();
+    let mut from = 0;
+    while let Some(i) = memchr::memmem::find(&bytes[from..], b"href").map(|i| from + i) {
+        from = i + 4;
+        let before_ok = i > 0 && bytes[i - 1].is_ascii_whitespace();
+        let after = source[from..].trim_start();
+        let Some(value) = after.strip_prefix('=').filter(|_| before_ok) else {
+            continue;
+        };
+        let value = value.trim_start();
+        let value_start = source.len() - value.len();
+        let (start, len) = match value.as_bytes().first() {
+            Some(&q @ (b'"' | b'\'')) => (
+                value_start + 1,
+                memchr::memchr(q, &value.as_bytes()[1..]).unwrap_or(value.len() - 1),
+            ),
+            _ => (
+                value_start,
+                value
+                    .find(|c: char| c.is_ascii_whitespace() || c == '>')
+                    .unwrap_or(value.len()),
+            ),
+        };
+        return Span::new(tag.start + start, tag.start + start + len);
+    }
+    tag
 }
 
 /// The fragment points at a reference list entry.
@@ -716,6 +756,7 @@ impl<'t> Collector<'t> {
             gap: Gap::default(),
             prev: None,
             pending: Pending::None,
+            directives: Vec::new(),
         }
     }
 
@@ -734,7 +775,11 @@ impl<'t> Collector<'t> {
                     let span = self.checked(s.span.start, s.span.end);
                     self.text_token(&String::from_utf8_lossy(&s.value), span);
                 }
-                Token::Comment(_) | Token::Doctype(_) | Token::Error(_) => {}
+                Token::Comment(comment) => {
+                    let span = self.checked(comment.span.start, comment.span.end);
+                    directives::collect_in(self.text, span, &mut self.directives);
+                }
+                Token::Doctype(_) | Token::Error(_) => {}
             }
         }
         let end = self.text.len();
@@ -747,6 +792,7 @@ impl<'t> Collector<'t> {
             cands: self.cands,
             entries: self.entries,
             lists: self.lists,
+            directives: self.directives,
         }
     }
 
@@ -981,6 +1027,13 @@ impl<'t> Collector<'t> {
             {
                 self.entries[e].backlinks += 1;
             }
+            if let Some(e) = self.entry
+                && fragment.is_none()
+                && let Some(href) = &href
+                && let Some(link) = href_link(href, href_value_span(self.text, span))
+            {
+                self.entries[e].links.push(link);
+            }
         }
         if flags & flag::REF_TEXT != 0
             && let Some(e) = self.entry
@@ -1025,6 +1078,7 @@ impl<'t> Collector<'t> {
                 ref_text: TextAcc::default(),
                 has_ref_text: false,
                 backlinks: 0,
+                links: Vec::new(),
             });
             let e = self.entries.len() - 1;
             self.lists[list].entries.push(e);
@@ -1398,8 +1452,12 @@ fn build(text: &str, scan: Scan, options: &ParseOptions) -> Document {
         cands,
         entries,
         lists,
+        directives,
     } = scan;
-    let mut doc = Document::default();
+    let mut doc = Document {
+        directives,
+        ..Document::default()
+    };
 
     // Printed numbers (an `<ol>` counts from `start`; `<li value>` resets it)
     // and letters of every entry.
@@ -1572,6 +1630,7 @@ fn build(text: &str, scan: Scan, options: &ParseOptions) -> Document {
             text_span,
             backlinks: (entry.backlinks > 0).then_some(entry.backlinks),
             list: entry.list,
+            links: entry.links.clone(),
         });
     }
 

@@ -69,8 +69,10 @@ use std::collections::{HashMap, HashSet};
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
-use crate::model::{Document, Entry, EntryId, Group, Key, RefList};
+use crate::links::{Escapes, links_in};
+use crate::model::{Directive, Document, Entry, EntryId, Group, Key, RefList};
 use crate::parse::backlinks;
+use crate::parse::directives;
 use crate::parse::markers::{
     self, ClusterBuilder, MarkerContext, MarkerItem, MarkerKind, RawMarker,
 };
@@ -299,6 +301,8 @@ struct Structure {
     blocks: Vec<Span>,
     /// Headings: span and plain text.
     headings: Vec<(Span, String)>,
+    /// Suppression comments.
+    directives: Vec<Directive>,
 }
 
 impl Structure {
@@ -306,6 +310,7 @@ impl Structure {
         let mut masked = Vec::new();
         let mut blocks = Vec::new();
         let mut headings = Vec::new();
+        let mut directives = Vec::new();
         let mut heading: Option<(Span, String)> = None;
         let clean = |r: std::ops::Range<usize>| {
             let start = floor_char_boundary(text, r.start);
@@ -322,9 +327,14 @@ impl Structure {
                     if text[span.range()].trim_start().starts_with("<!--") {
                         masked.push(span);
                         blocks.push(span);
+                        directives::collect_in(text, span, &mut directives);
                     }
                 }
-                Event::InlineHtml(html) if html.starts_with("<!--") => masked.push(clean(range)),
+                Event::InlineHtml(html) if html.starts_with("<!--") => {
+                    let span = clean(range);
+                    masked.push(span);
+                    directives::collect_in(text, span, &mut directives);
+                }
                 Event::Code(code) => {
                     masked.push(clean(range));
                     if let Some((_, t)) = heading.as_mut() {
@@ -345,6 +355,7 @@ impl Structure {
             masked: merge(masked),
             blocks: merge(blocks),
             headings,
+            directives,
         }
     }
 }
@@ -1529,7 +1540,10 @@ fn build(
         footnote_names,
         dest_fail_until: 0,
     };
-    let mut doc = Document::default();
+    let mut doc = Document {
+        directives: structure.directives.clone(),
+        ..Document::default()
+    };
 
     // The body: up to the first reference-section heading or list.
     let first_list = lists.first().map(|l| {
@@ -1628,6 +1642,12 @@ fn build(
             label_span,
             text: entry_text,
             text_span: Span::new(e.text_start, e.span.end),
+            links: links_in(
+                text,
+                Span::new(e.text_start, e.span.end),
+                Escapes::Markdown,
+                &structure.masked,
+            ),
             backlinks: e.backlinks,
             list: e.list,
         });

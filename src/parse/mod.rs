@@ -5,6 +5,7 @@
 //! live in the parsers, never in the rules.
 
 pub mod backlinks;
+mod directives;
 pub mod html;
 pub mod markdown;
 pub mod markers;

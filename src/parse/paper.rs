@@ -57,6 +57,7 @@
 //!
 //! Papers show no backlinks, so every entry has `backlinks: None`.
 
+use crate::links::{Escapes, links_in};
 use crate::model::{Document, Entry, Group, Key, ParseNote, RefList};
 use crate::parse::backlinks;
 use crate::parse::markers::{MarkerContext, scan_brackets};
@@ -824,6 +825,7 @@ pub fn parse(text: &str, options: &ParseOptions) -> Document {
                 label_span,
                 text: entry_text,
                 text_span: Span::new(text_start, end),
+                links: links_in(text, Span::new(text_start, end), Escapes::None, &[]),
                 backlinks: None,
                 list: list_index,
             });

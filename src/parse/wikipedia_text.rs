@@ -8,6 +8,7 @@
 //! heading at all; text after it (navboxes, "From … perspective" lines) holds
 //! no body citations.
 
+use crate::links::{Escapes, links_in};
 use crate::model::{Document, Entry, Group, Key, RefList};
 use crate::parse::backlinks;
 use crate::parse::markers::{MarkerContext, scan_brackets};
@@ -278,6 +279,7 @@ pub fn parse(text: &str, options: &ParseOptions) -> Document {
                 label_span,
                 text: entry_text,
                 text_span: Span::new(text_start, end),
+                links: links_in(text, Span::new(text_start, end), Escapes::None, &[]),
                 backlinks: Some(entry.start.backlinks),
                 list: list_index,
             });

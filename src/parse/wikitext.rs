@@ -19,8 +19,10 @@
 
 use std::collections::HashMap;
 
+use crate::links::{Escapes, links_in};
 use crate::model::{Document, Entry, Group, Key, MaintenanceTag, RefList};
 use crate::parse::ParseOptions;
+use crate::parse::directives;
 use crate::parse::markers::{ClusterBuilder, MarkerItem, RawMarker};
 use crate::source::Span;
 
@@ -421,6 +423,11 @@ pub fn parse(text: &str, _options: &ParseOptions) -> Document {
     let templates = template_spans(text);
     let lists = find_lists(text, &masks, &templates);
     let mut doc = Document::default();
+    for mask in &masks {
+        if text[mask.range()].starts_with("<!--") {
+            directives::collect_in(text, *mask, &mut doc.directives);
+        }
+    }
     for (group, span, name) in &lists {
         doc.lists.push(RefList {
             group: *group,
@@ -475,7 +482,7 @@ pub fn parse(text: &str, _options: &ParseOptions) -> Document {
             if f.name.is_none() {
                 // `<ref></ref>` or `<ref/>`: an entry with no text.
                 doc.entries
-                    .push(entry(text, f, key, f.element, list_for(f, &lists)));
+                    .push(entry(text, &masks, f, key, f.element, list_for(f, &lists)));
             }
             continue;
         };
@@ -489,7 +496,7 @@ pub fn parse(text: &str, _options: &ParseOptions) -> Document {
             }
         }
         doc.entries
-            .push(entry(text, f, key, content, list_for(f, &lists)));
+            .push(entry(text, &masks, f, key, content, list_for(f, &lists)));
     }
 
     let mut body = ClusterBuilder::new(text, None);
@@ -529,7 +536,7 @@ fn list_for(f: &Found, lists: &[(Group, Span, String)]) -> usize {
         .unwrap_or(0)
 }
 
-fn entry(text: &str, f: &Found, key: Key, content: Span, list: usize) -> Entry {
+fn entry(text: &str, masks: &[Span], f: &Found, key: Key, content: Span, list: usize) -> Entry {
     Entry {
         key,
         group: f.group,
@@ -539,6 +546,7 @@ fn entry(text: &str, f: &Found, key: Key, content: Span, list: usize) -> Entry {
         text_span: content,
         backlinks: None,
         list,
+        links: links_in(text, content, Escapes::Entities, masks),
     }
 }
 

@@ -3,14 +3,20 @@
 use std::io::{self, Write};
 
 use crate::FileReport;
+use crate::diagnostic::Diagnostic;
 
 pub(super) fn file(report: &FileReport, out: &mut dyn Write) -> io::Result<()> {
     for d in &report.diagnostics {
-        writeln!(
-            out,
-            "{}:{}:{}: {} [{}] {}",
-            report.path, d.start.line, d.start.column, d.code, d.severity, d.message
-        )?;
+        line(&report.path, d, out)?;
     }
     Ok(())
+}
+
+/// One finding as one line (columns in Unicode scalar values).
+pub(super) fn line(path: &str, d: &Diagnostic, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(
+        out,
+        "{}:{}:{}: {} [{}] {}",
+        path, d.start.line, d.start.column, d.code, d.severity, d.message
+    )
 }

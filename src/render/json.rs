@@ -20,7 +20,7 @@ struct File<'a> {
 }
 
 #[derive(Serialize)]
-struct JsonDiagnostic<'a> {
+pub(super) struct JsonDiagnostic<'a> {
     code: &'static str,
     rule: &'static str,
     severity: Severity,
@@ -49,7 +49,7 @@ struct JsonRelated<'a> {
     message: &'a str,
 }
 
-fn diagnostic(d: &Diagnostic) -> JsonDiagnostic<'_> {
+pub(super) fn diagnostic(d: &Diagnostic) -> JsonDiagnostic<'_> {
     JsonDiagnostic {
         code: d.code,
         rule: d.rule,
@@ -116,6 +116,84 @@ pub(super) fn finish(summary: &Summary, out: &mut dyn Write) -> io::Result<()> {
         write!(out, "\n  {line}")?;
     }
     out.write_all(b"\n}\n")
+}
+
+/// A pretty-printed JSON document with one array written element by element,
+/// coming out exactly as `serde_json`'s pretty printer would write it whole.
+/// Made from a skeleton of the document in which that array is empty and is
+/// the last empty array (SARIF's `results`, rdjson's `diagnostics`, GitLab's
+/// top-level array).
+#[derive(Debug)]
+pub(super) struct StreamedArray {
+    /// The document up to and including the array's `[`.
+    head: String,
+    /// From the array's `]` to the end, with a final line break.
+    tail: String,
+    /// The indent of the line holding the `[`.
+    indent: String,
+    /// The indent of the elements.
+    item_indent: String,
+    /// Elements written so far.
+    len: usize,
+}
+
+impl StreamedArray {
+    /// Splits the pretty-printed `skeleton` at its last `marker` (`"key": []`
+    /// or `[]`).
+    pub(super) fn new(skeleton: &impl Serialize, marker: &str) -> io::Result<Self> {
+        let text = serde_json::to_string_pretty(skeleton)?;
+        let at = text
+            .rfind(marker)
+            .ok_or_else(|| io::Error::other("the skeleton has no empty array to stream into"))?;
+        let close = at + marker.len() - 1;
+        let line_start = text[..at].rfind('\n').map_or(0, |n| n + 1);
+        let indent = text[line_start..]
+            .bytes()
+            .take_while(|&b| b == b' ')
+            .count();
+        Ok(StreamedArray {
+            head: text[..close].to_owned(),
+            tail: format!("{}\n", &text[close..]),
+            indent: " ".repeat(indent),
+            item_indent: " ".repeat(indent + 2),
+            len: 0,
+        })
+    }
+
+    pub(super) fn begin(&self, out: &mut dyn Write) -> io::Result<()> {
+        out.write_all(self.head.as_bytes())
+    }
+
+    /// Writes one element.
+    pub(super) fn push(&mut self, value: &impl Serialize, out: &mut dyn Write) -> io::Result<()> {
+        out.write_all(if self.len == 0 { b"\n" } else { b",\n" })?;
+        write_indented(
+            &serde_json::to_string_pretty(value)?,
+            &self.item_indent,
+            out,
+        )?;
+        self.len += 1;
+        Ok(())
+    }
+
+    /// Writes each element of `values`.
+    pub(super) fn extend<T: Serialize>(
+        &mut self,
+        values: impl IntoIterator<Item = T>,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
+        for value in values {
+            self.push(&value, out)?;
+        }
+        Ok(())
+    }
+
+    pub(super) fn finish(self, out: &mut dyn Write) -> io::Result<()> {
+        if self.len > 0 {
+            write!(out, "\n{}", self.indent)?;
+        }
+        out.write_all(self.tail.as_bytes())
+    }
 }
 
 /// Writes `text` with every line indented (the first included). Pretty JSON

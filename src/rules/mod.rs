@@ -6,11 +6,17 @@
 //! sees the [`Context`] — the document model, the citation index and the
 //! options — and never the input format.
 
+use std::sync::OnceLock;
+
 use crate::checker::CitationIndex;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::links::{self, EntryLinks};
 use crate::model::{Document, Entry};
 use crate::source::{DecodeNote, Span};
 
+pub(crate) mod archive_date_mismatch;
+mod archive_target_mismatch;
+mod archived_without_link;
 mod backlink_mismatch;
 mod citation_overkill;
 mod citation_spacing;
@@ -21,6 +27,7 @@ mod first_use_order;
 mod input_problem;
 mod list_numbering;
 mod maintenance_tag;
+mod malformed_archive_url;
 mod malformed_citation;
 mod missing_reference;
 mod missing_reference_list;
@@ -28,17 +35,39 @@ pub mod online;
 mod repeated_citation;
 mod unsorted_cluster;
 mod unused_reference;
+pub(crate) mod unused_suppression;
 
 /// Options some rules take.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RuleOptions {
     /// `citation-overkill`: the most citations one claim may carry.
     pub overkill_max: usize,
+    /// Hosts (or `host/path` prefixes) whose URLs are archived copies, not
+    /// sources; [`links::DEFAULT_ARCHIVE_HOSTS`] unless configured.
+    pub archive_hosts: Vec<String>,
+    /// Today's date, for "archived in the future"; the system clock (UTC)
+    /// when `None`. Tests pin it.
+    pub today: Option<jiff::civil::Date>,
 }
 
 impl Default for RuleOptions {
     fn default() -> Self {
-        RuleOptions { overkill_max: 3 }
+        RuleOptions {
+            overkill_max: 3,
+            archive_hosts: links::default_archive_hosts(),
+            today: None,
+        }
+    }
+}
+
+impl RuleOptions {
+    /// [`RuleOptions::today`], or the system clock's date in UTC.
+    pub fn today(&self) -> jiff::civil::Date {
+        self.today.unwrap_or_else(|| {
+            jiff::tz::Offset::UTC
+                .to_datetime(jiff::Timestamp::now())
+                .date()
+        })
     }
 }
 
@@ -54,9 +83,18 @@ pub struct Context<'a> {
     pub options: &'a RuleOptions,
     /// Problems met while decoding the file.
     pub decode_notes: &'a [DecodeNote],
+    /// Every entry's links and stated dates, read on first use.
+    pub(crate) links: OnceLock<Vec<EntryLinks>>,
 }
 
 impl Context<'_> {
+    /// The links and stated dates of every entry, indexed by entry, read
+    /// once per file by whichever rule asks first.
+    pub fn entry_links(&self) -> &[EntryLinks] {
+        self.links
+            .get_or_init(|| links::document_links(self.doc, self.text, &self.options.archive_hosts))
+    }
+
     /// A short primary span for findings about an entry: its printed number,
     /// or its first word when the list prints none. The snippet still shows
     /// the whole line.
@@ -124,6 +162,11 @@ pub static RULES: &[&Rule] = &[
     &malformed_citation::RULE,
     &missing_reference_list::RULE,
     &input_problem::RULE,
+    &unused_suppression::RULE,
+    &archive_date_mismatch::RULE,
+    &malformed_archive_url::RULE,
+    &archive_target_mismatch::RULE,
+    &archived_without_link::RULE,
     &online::DEAD_LINK,
     &online::BROKEN_ARCHIVE,
     &online::ARCHIVE_NOT_EXACT,

@@ -16,9 +16,8 @@ pub const DEAD_LINK: Rule = Rule {
     default_severity: Severity::Warning,
     default_enabled: true,
     summary: "A reference's link is dead (online pass only: `check --online`)",
-    doc: r#"Online pass only: runs with `citelint check --online`.
-
-## What it does
+    doc: r#"## What it does
+Online pass only (`citelint check --online`).
 Requests every link in the reference entries (HEAD, then GET when HEAD is
 refused or ambiguous, following redirects) and reports the ones that are
 dead: 404 Not Found, 410 Gone, a host name that does not exist, a redirect
@@ -53,9 +52,8 @@ pub const BROKEN_ARCHIVE: Rule = Rule {
     default_severity: Severity::Warning,
     default_enabled: true,
     summary: "An archive link points at no capture (online pass only)",
-    doc: r#"Online pass only: runs with `citelint check --online`.
-
-## What it does
+    doc: r#"## What it does
+Online pass only (`citelint check --online`).
 Requests every archive link (Wayback Machine, archive.today, WebCite…)
 without following redirects and reports the ones the archive answers with
 404 or 410: there is no such capture. When the wrapped original has another
@@ -82,9 +80,8 @@ pub const ARCHIVE_NOT_EXACT: Rule = Rule {
     default_severity: Severity::Warning,
     default_enabled: true,
     summary: "A Wayback link's capture does not exist; the archive redirects to another (online pass only)",
-    doc: r#"Online pass only: runs with `citelint check --online`.
-
-## What it does
+    doc: r#"## What it does
+Online pass only (`citelint check --online`).
 Reports Wayback Machine links whose timestamp names no capture: the archive
 redirects them to the nearest capture at another time. The finding names
 that capture, to cite instead.
@@ -110,9 +107,8 @@ pub const ARCHIVE_AVAILABLE: Rule = Rule {
     default_severity: Severity::Info,
     default_enabled: true,
     summary: "A dead link has an archived copy to cite (online pass only)",
-    doc: r#"Online pass only: runs with `citelint check --online`.
-
-## What it does
+    doc: r#"## What it does
+Online pass only (`citelint check --online`).
 For a dead link whose entry has no archive link, asks the Wayback Machine
 (CDX API, status-200 captures only) for the capture closest before the
 entry's access date (or the latest one when the entry states none) and
@@ -140,9 +136,8 @@ pub const LINK_UNKNOWN: Rule = Rule {
     default_severity: Severity::Info,
     default_enabled: true,
     summary: "A link could not be checked: timeout, 429, server error… (online pass only)",
-    doc: r#"Online pass only: runs with `citelint check --online`.
-
-## What it does
+    doc: r#"## What it does
+Online pass only (`citelint check --online`).
 Reports links whose state could not be told after retries: timeouts, 429
 Too Many Requests, 5xx server errors, refused or reset connections,
 redirect loops, 401/403 answers, and addresses refused because they are

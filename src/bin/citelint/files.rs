@@ -42,10 +42,20 @@ fn error(path: &Path, problem: impl Into<String>) -> FileError {
     }
 }
 
-/// Expands the arguments into files, sorted by path. Explicit files are always
-/// taken; directories are walked honouring `.gitignore`, keeping the default
-/// extensions.
-pub fn collect(paths: &[PathBuf]) -> (Vec<Input>, Vec<FileError>) {
+/// Whether `path` has one of [`DEFAULT_EXTENSIONS`].
+pub fn has_default_extension(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| DEFAULT_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+}
+
+/// Expands the arguments into files, sorted by path. Directories are walked
+/// honouring `.gitignore`; `wanted(path, explicit)` decides which files are
+/// kept (the config's include/exclude globs, or the default extensions).
+pub fn collect(
+    paths: &[PathBuf],
+    wanted: &(dyn Fn(&Path, bool) -> bool + Sync),
+) -> (Vec<Input>, Vec<FileError>) {
     let default = [PathBuf::from(".")];
     let paths = if paths.is_empty() {
         &default[..]
@@ -62,8 +72,12 @@ pub fn collect(paths: &[PathBuf]) -> (Vec<Input>, Vec<FileError>) {
         }
         match std::fs::metadata(path) {
             Err(err) => problems.push(error(path, describe_io(&err))),
-            Ok(meta) if meta.is_dir() => walk(path, &mut files, &mut problems),
-            Ok(_) => files.push((path.clone(), true)),
+            Ok(meta) if meta.is_dir() => walk(path, wanted, &mut files, &mut problems),
+            Ok(_) => {
+                if wanted(path, true) {
+                    files.push((path.clone(), true));
+                }
+            }
         }
     }
     // Sorted by path; one file named twice (`a.txt ./a.txt`, or named and
@@ -94,29 +108,35 @@ fn lexical(path: &Path) -> PathBuf {
 }
 
 /// Walks `dir` on several threads (the `ignore` crate's parallel walker).
-fn walk(dir: &Path, files: &mut Vec<(PathBuf, bool)>, problems: &mut Vec<FileError>) {
+fn walk(
+    dir: &Path,
+    wanted: &(dyn Fn(&Path, bool) -> bool + Sync),
+    files: &mut Vec<(PathBuf, bool)>,
+    problems: &mut Vec<FileError>,
+) {
     let found = std::sync::Mutex::new((Vec::new(), Vec::new()));
     ignore::WalkBuilder::new(dir)
         .require_git(false)
         .build_parallel()
         .run(|| {
             Box::new(|entry| {
-                let mut found = found.lock().unwrap_or_else(|e| e.into_inner());
                 match entry {
                     Ok(entry) => {
-                        let path = entry.path();
-                        let wanted = entry.file_type().is_some_and(|t| t.is_file())
-                            && path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
-                                DEFAULT_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str())
-                            });
-                        if wanted {
+                        if entry.file_type().is_some_and(|t| t.is_file())
+                            && wanted(entry.path(), false)
+                        {
+                            let mut found = found.lock().unwrap_or_else(|e| e.into_inner());
                             found.0.push((entry.into_path(), false));
                         }
                     }
-                    Err(err) => found.1.push(FileError {
-                        path: dir.display().to_string(),
-                        problem: err.to_string(),
-                    }),
+                    Err(err) => found
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .1
+                        .push(FileError {
+                            path: dir.display().to_string(),
+                            problem: err.to_string(),
+                        }),
                 }
                 ignore::WalkState::Continue
             })

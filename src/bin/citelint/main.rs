@@ -3,19 +3,28 @@
 
 mod args;
 mod files;
+mod generate;
 mod online;
 
+use std::fs;
 use std::io::{self, IsTerminal, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::Parser;
 use rayon::prelude::*;
 
-use args::{CheckArgs, Cli, ColorChoice, Command, Deny};
+use args::{
+    CheckArgs, Cli, ColorChoice, Command, ConfigArgs, ConfigChoice, Deny, FailOnLevel, RuleFlags,
+};
+use citelint::baseline::Baseline;
+use citelint::config::{self, ConfigError, Discovery, FailOn, Overrides, Resolver};
 use citelint::render::{OutputFormat, RenderOptions, Renderer};
 use citelint::rules::{self, RULES};
-use citelint::settings::{RuleSet, Selection};
-use citelint::{FileReport, Format, Settings};
+use citelint::settings::RuleSeverity;
+use citelint::{FileReport, Format, Severity};
+use miette::{GraphicalReportHandler, GraphicalTheme};
 
 // Linting allocates many small, short-lived strings per file; mimalloc
 // handles that pattern markedly faster than the system allocator.
@@ -39,6 +48,9 @@ fn main() -> ExitCode {
         Command::Rules { json } => list_rules(json),
         Command::Rule { rule } => explain_rule(&rule),
         Command::Cache { action, cache_path } => online::cache_command(action, &cache_path),
+        Command::Config(args) => show_config(args),
+        Command::Completions { shell } => generate::completions(shell).map(|()| EXIT_OK),
+        Command::Man { output } => generate::man(output.as_deref()).map(|()| EXIT_OK),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -56,34 +68,87 @@ fn usage_error(message: impl std::fmt::Display) -> io::Result<u8> {
     Ok(EXIT_TROUBLE)
 }
 
+/// Command-line rule flags as config overrides.
+fn overrides(flags: &RuleFlags, deny: Option<Deny>) -> Result<Overrides, String> {
+    let input_format = match flags.input_format.as_deref().map(str::parse::<Format>) {
+        None => None,
+        Some(Ok(format)) => Some(format),
+        Some(Err(message)) => return Err(message),
+    };
+    let fail_on = match (flags.fail_on, deny) {
+        (Some(FailOnLevel::Error), _) => Some(FailOn::Error),
+        (Some(FailOnLevel::Warning), _) | (None, Some(Deny::Warnings)) => Some(FailOn::Warning),
+        (Some(FailOnLevel::Info), _) => Some(FailOn::Info),
+        (None, None) => None,
+    };
+    Ok(Overrides {
+        select: flags.select.clone(),
+        extend_select: flags.extend_select.clone(),
+        ignore: flags.ignore.clone(),
+        input_format,
+        overkill_max: flags.overkill_max,
+        fail_on,
+    })
+}
+
+fn discovery(choice: &ConfigChoice) -> Discovery {
+    match (&choice.config, choice.isolated) {
+        (Some(path), _) => Discovery::File(path.clone()),
+        (None, true) => Discovery::Isolated,
+        (None, false) => Discovery::Closest,
+    }
+}
+
+/// Prints config-file errors as miette diagnostics pointing into the TOML.
+fn report_config_errors(errors: &[Arc<ConfigError>]) {
+    let theme = if io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none() {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme).with_width(terminal_width());
+    for err in errors {
+        let mut rendered = String::new();
+        if handler.render_report(&mut rendered, err.as_ref()).is_err() {
+            rendered = err.to_string();
+        }
+        eprintln!("{rendered}");
+    }
+}
+
+/// The outcome of linting one input.
+enum Linted {
+    /// A report, and the least severe finding that fails the run for it.
+    Report(FileReport, Severity),
+    /// Nothing to report (a binary file met in a walk).
+    Skipped,
+    /// Not linted: its config file is broken (reported once, at the end).
+    BadConfig,
+    /// With `--online`: held until the online pass has run.
+    Held(Box<online::Held>),
+}
+
 fn check(args: CheckArgs) -> io::Result<u8> {
     let format: OutputFormat = match args.format.parse() {
         Ok(format) => format,
         Err(message) => return usage_error(message),
     };
-    let input_format = match args.input_format.as_deref().map(str::parse::<Format>) {
-        None => None,
-        Some(Ok(format)) => Some(format),
-        Some(Err(message)) => return usage_error(message),
+    let overrides = match overrides(&args.rules, args.deny) {
+        Ok(overrides) => overrides,
+        Err(message) => return usage_error(message),
     };
-    let selection = Selection {
-        select: args.select.clone(),
-        extend_select: args.extend_select.clone(),
-        ignore: args.ignore.clone(),
-        severity: Vec::new(),
-    };
-    let rule_set = match RuleSet::from_selection(&selection) {
-        Ok(set) => set,
+    let resolver = match Resolver::new(discovery(&args.config), overrides) {
+        Ok(resolver) => resolver,
         Err(err) => return usage_error(err),
     };
-    let mut settings = Settings {
-        rules: rule_set,
-        input_format,
-        ..Settings::default()
+    let baseline = match &args.baseline {
+        None => None,
+        Some(path) => match Baseline::load(path) {
+            Ok(baseline) => Some(baseline),
+            Err(err) => return usage_error(err),
+        },
     };
-    if let Some(max) = args.overkill_max {
-        settings.rule_options.overkill_max = max;
-    }
+    let mut recorded = args.write_baseline.as_ref().map(|_| Baseline::new());
     let mut online_settings = citelint::online::OnlineSettings::default();
     args.online.apply(&mut online_settings);
     if let Err(message) = online_settings.validate() {
@@ -91,8 +156,21 @@ fn check(args: CheckArgs) -> io::Result<u8> {
     }
     let online = online_settings.enabled;
 
-    let (inputs, mut problems) = files::collect(&args.paths);
-    if inputs.is_empty() && problems.is_empty() {
+    // Which files to lint: each file's config decides by its include and
+    // exclude globs (a file under a broken config is kept, then skipped).
+    let wanted = |path: &Path, explicit: bool| match resolver.config_for(path) {
+        Ok(config) => {
+            !config.excludes(path)
+                && (explicit || config.includes(path, || files::has_default_extension(path)))
+        }
+        Err(_) => explicit || files::has_default_extension(path),
+    };
+    let (inputs, mut problems) = files::collect(&args.paths, &wanted);
+    // Broken config files are reported before the findings; their files
+    // are not linted, the others are.
+    let early_config_errors = resolver.errors();
+    report_config_errors(&early_config_errors);
+    if inputs.is_empty() && problems.is_empty() && early_config_errors.is_empty() {
         eprintln!(
             "citelint: warning: no files to lint (directories are searched for {})",
             files::DEFAULT_EXTENSIONS
@@ -104,59 +182,101 @@ fn check(args: CheckArgs) -> io::Result<u8> {
     }
     let keep_text = format.needs_source();
     let stdout = io::stdout();
+    let to_terminal = args.output_file.is_none() && stdout.is_terminal();
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        ColorChoice::Auto => to_terminal && std::env::var_os("NO_COLOR").is_none(),
     };
     let options = RenderOptions {
         color,
         graphics: std::env::var_os("NO_GRAPHICS").is_none(),
         width: terminal_width(),
     };
-    let mut out = io::BufWriter::new(stdout.lock());
-    let mut renderer = Renderer::new(format, options);
-    renderer.begin(&mut out)?;
+    let root = std::env::current_dir().ok();
+    let renderer_for = |format| {
+        let renderer = Renderer::new(format, options);
+        match &root {
+            Some(root) => renderer.with_root(root.clone()),
+            None => renderer,
+        }
+    };
+    let mut renderer = renderer_for(format);
+    // Under GitHub Actions the annotations are capped, so the github format
+    // also appends the Markdown report to the job summary.
+    let step_summary = match format {
+        OutputFormat::Github => std::env::var_os("GITHUB_STEP_SUMMARY")
+            .filter(|path| !path.is_empty())
+            .map(PathBuf::from),
+        _ => None,
+    };
+    let mut job_summary = step_summary
+        .as_ref()
+        .map(|_| (renderer_for(OutputFormat::Markdown), Vec::new()));
+    let mut output = Output::open(args.output_file.as_deref())?;
+    let out = output.writer();
+    renderer.begin(out)?;
+    let stdin_path = PathBuf::from(args.stdin_filename.as_deref().unwrap_or("-"));
     // Files are linted in parallel a batch at a time and written in path
     // order. A lint thread works on the next batch while this one writes the
     // last; at most two batches wait, so memory does not grow with the
     // number of files.
-    // With `--online`, files are held (with the source of those that have
-    // links) until the online pass has run over the links of all of them.
-    let lint_batch =
-        |batch: &[files::Input]| -> Vec<Result<Option<online::Held>, files::FileError>> {
-            batch
-                .par_iter()
-                .map(|input| {
-                    let Some(source) =
-                        files::read(input, args.stdin_filename.as_deref(), args.max_file_size)?
-                    else {
-                        return Ok(None);
-                    };
-                    if online {
-                        let (mut report, doc) = citelint::lint_document(&source, &settings);
-                        let entries = online::cited_entries_from_model(
-                            &doc,
-                            source.text(),
-                            &online_settings.wayback_url,
-                        );
-                        if keep_text {
-                            report.text = Some(source.text().into());
-                        }
-                        let links = (!entries.is_empty()).then_some((source, entries));
-                        return Ok(Some(online::Held { report, links }));
-                    }
-                    let mut report = citelint::lint(&source, &settings);
+    let lint_batch = |batch: &[files::Input]| -> Vec<Result<Linted, files::FileError>> {
+        batch
+            .par_iter()
+            .map(|input| {
+                let path = match input {
+                    files::Input::Path { path, .. } => path,
+                    files::Input::Stdin => &stdin_path,
+                };
+                let Ok(config) = resolver.config_for(path) else {
+                    return Ok(Linted::BadConfig);
+                };
+                let Some(source) =
+                    files::read(input, args.stdin_filename.as_deref(), args.max_file_size)?
+                else {
+                    return Ok(Linted::Skipped);
+                };
+                let settings = config.settings_for(path);
+                if online {
+                    // With `--online`, files are held (with the source of
+                    // those that have links) until the online pass has run
+                    // over the links of all of them.
+                    let (mut report, doc) = citelint::lint_document(&source, &settings);
+                    let entries =
+                        online::cited_entries(&doc, source.text(), &online_settings.wayback_url);
                     if keep_text {
-                        report.text = Some(source.into_text().into());
+                        report.text = Some(source.text().into());
                     }
-                    Ok(Some(online::Held {
+                    let links = (!entries.is_empty()).then_some((source, entries));
+                    return Ok(Linted::Held(Box::new(online::Held {
                         report,
-                        links: None,
-                    }))
-                })
-                .collect()
-        };
+                        fail_on: config.fail_on,
+                        rules: settings.rules.clone(),
+                        links,
+                    })));
+                }
+                let mut report = citelint::lint(&source, &settings);
+                if keep_text {
+                    report.text = Some(source.into_text().into());
+                }
+                Ok(Linted::Report(report, config.fail_on))
+            })
+            .collect()
+    };
+    let mut failing = false;
+    let mut hidden = 0;
+    // Every report passes here before it is written: recorded for
+    // --write-baseline, filtered by --baseline, and weighed for the exit code.
+    let mut admit = |report: &mut FileReport, fail_on: Severity| {
+        if let Some(recorded) = recorded.as_mut() {
+            recorded.record(report);
+        }
+        if let Some(baseline) = &baseline {
+            hidden += baseline.filter(report);
+        }
+        failing |= report.diagnostics.iter().any(|d| d.severity >= fail_on);
+    };
     let mut held: Vec<online::Held> = Vec::new();
     let written: io::Result<()> = std::thread::scope(|scope| {
         let (sender, receiver) = std::sync::mpsc::sync_channel(2);
@@ -172,43 +292,251 @@ fn check(args: CheckArgs) -> io::Result<u8> {
             let mut reports = Vec::with_capacity(results.len());
             for result in results {
                 match result {
-                    Ok(Some(linted)) if online => held.push(linted),
-                    Ok(Some(linted)) => reports.push(linted.report),
-                    Ok(None) => {}
+                    Ok(Linted::Report(mut report, fail_on)) => {
+                        admit(&mut report, fail_on);
+                        reports.push(report);
+                    }
+                    Ok(Linted::Held(linted)) => held.push(*linted),
+                    Ok(Linted::Skipped | Linted::BadConfig) => {}
                     Err(problem) => problems.push(problem),
                 }
             }
-            renderer.files(&reports, &mut out)?;
+            renderer.files(&reports, out)?;
+            if let Some((markdown, text)) = &mut job_summary {
+                markdown.files(&reports, text)?;
+            }
         }
         Ok(())
     });
     written?;
     if online {
         let show_progress = !args.online.no_progress;
-        if let Err(message) =
-            online::run_pass(&mut held, online_settings, &settings.rules, show_progress)
-        {
+        if let Err(message) = online::run_pass(&mut held, online_settings, show_progress) {
             eprintln!("citelint: error: online pass: {message}");
             return Ok(EXIT_TROUBLE);
         }
-        let reports: Vec<FileReport> = held.into_iter().map(|h| h.report).collect();
-        renderer.files(&reports, &mut out)?;
+        let mut reports = Vec::with_capacity(held.len());
+        for h in held {
+            let mut report = h.report;
+            admit(&mut report, h.fail_on);
+            reports.push(report);
+        }
+        renderer.files(&reports, out)?;
+        if let Some((markdown, text)) = &mut job_summary {
+            markdown.files(&reports, text)?;
+        }
     }
-    let summary = renderer.finish(&mut out)?;
-    out.flush()?;
+    renderer.finish(out)?;
+    output.commit()?;
+    if let (Some(path), Some((markdown, mut text))) = (&step_summary, job_summary) {
+        markdown.finish(&mut text)?;
+        if let Err(err) = append(path, &text) {
+            eprintln!(
+                "citelint: warning: could not write the job summary to {}: {err}",
+                path.display()
+            );
+        }
+    }
 
+    if let (Some(path), Some(baseline), true) = (&args.baseline, &baseline, hidden > 0) {
+        eprintln!(
+            "citelint: {hidden} finding{} hidden by the baseline {} ({} recorded)",
+            if hidden == 1 { "" } else { "s" },
+            path.display(),
+            baseline.len()
+        );
+    }
+    let config_errors = resolver.errors();
+    let late: Vec<_> = config_errors
+        .iter()
+        .filter(|e| !early_config_errors.iter().any(|x| Arc::ptr_eq(x, e)))
+        .cloned()
+        .collect();
+    report_config_errors(&late);
     for problem in &problems {
         eprintln!("citelint: error: {problem}");
     }
-    if !problems.is_empty() {
+    if let (Some(path), Some(recorded)) = (&args.write_baseline, &recorded) {
+        let written = Output::open(Some(path)).and_then(|mut file| {
+            file.writer().write_all(recorded.to_json().as_bytes())?;
+            file.commit()
+        });
+        if let Err(err) = written {
+            eprintln!(
+                "citelint: error: {}: cannot write the baseline: {err}",
+                path.display()
+            );
+            return Ok(EXIT_TROUBLE);
+        }
+        eprintln!(
+            "citelint: recorded {} finding{} in {}",
+            recorded.len(),
+            if recorded.len() == 1 { "" } else { "s" },
+            path.display()
+        );
+    }
+    if !problems.is_empty() || !config_errors.is_empty() {
         return Ok(EXIT_TROUBLE);
     }
-    let failing = summary.errors > 0 || (args.deny == Some(Deny::Warnings) && summary.warnings > 0);
-    Ok(if failing && !args.exit_zero {
-        EXIT_FINDINGS
+    // Writing a baseline accepts what was found.
+    Ok(
+        if failing && !args.exit_zero && args.write_baseline.is_none() {
+            EXIT_FINDINGS
+        } else {
+            EXIT_OK
+        },
+    )
+}
+
+/// `citelint config`: the resolved settings for a file, or the schema.
+fn show_config(args: ConfigArgs) -> io::Result<u8> {
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    if args.schema || args.show.is_none() {
+        if !args.schema {
+            return usage_error(
+                "say what to show: `citelint config --show [PATH]` or `citelint config --schema`",
+            );
+        }
+        out.write_all(config::json_schema().as_bytes())?;
+        out.flush()?;
+        return Ok(EXIT_OK);
+    }
+    let target = args.show.unwrap_or_else(|| PathBuf::from("."));
+    let overrides = match overrides(&args.rules, None) {
+        Ok(overrides) => overrides,
+        Err(message) => return usage_error(message),
+    };
+    let resolver = match Resolver::new(discovery(&args.config), overrides) {
+        Ok(resolver) => resolver,
+        Err(err) => return usage_error(err),
+    };
+    // For a directory, show what applies to a file directly inside it.
+    let probe = if target.is_dir() {
+        target.join("article.txt")
     } else {
-        EXIT_OK
-    })
+        target.clone()
+    };
+    let config = match resolver.config_for(&probe) {
+        Ok(config) => config,
+        Err(err) => {
+            report_config_errors(&[err]);
+            return Ok(EXIT_TROUBLE);
+        }
+    };
+    let settings = config.settings_for(&probe);
+    let list = |items: Option<&[String]>| match items {
+        None => "(not set)".to_owned(),
+        Some(items) => format!("{items:?}"),
+    };
+    writeln!(out, "file: {}", target.display())?;
+    match &config.path {
+        Some(path) => writeln!(out, "config file: {}", path.display())?,
+        None => writeln!(out, "config file: none (built-in defaults)")?,
+    }
+    writeln!(out, "fail-on: {}", config.fail_on)?;
+    match settings.input_format {
+        Some(format) => writeln!(out, "input-format: {}", format.name())?,
+        None => writeln!(out, "input-format: detected from each file")?,
+    }
+    let (include, exclude) = config.include_exclude();
+    writeln!(out, "include: {}", list(include))?;
+    writeln!(out, "exclude: {}", list(exclude))?;
+    if !target.is_dir() {
+        writeln!(out, "excluded: {}", config.excludes(&target))?;
+    }
+    for (pattern, rules) in config.matching_ignores(&probe) {
+        writeln!(out, "per-file-ignores: {pattern:?} = {rules:?} (matches)")?;
+    }
+    writeln!(
+        out,
+        "citation-overkill.max: {}",
+        settings.rule_options.overkill_max
+    )?;
+    match &settings.parse.tags {
+        Some(tags) => writeln!(out, "maintenance-tag.tags: {tags:?}")?,
+        None => writeln!(out, "maintenance-tag.tags: (built-in list)")?,
+    }
+    writeln!(out, "rules:")?;
+    for (position, rule) in RULES.iter().enumerate() {
+        let state = match settings.rules.severity_at(position) {
+            None => "off".to_owned(),
+            Some(RuleSeverity::Default) => rule.default_severity.to_string(),
+            Some(RuleSeverity::Forced(severity)) => format!("{severity} (configured)"),
+        };
+        writeln!(out, "  {}  {:<24} {state}", rule.code, rule.name)?;
+    }
+    out.flush()?;
+    Ok(EXIT_OK)
+}
+
+/// Where the report goes: standard output, or a temporary file beside the
+/// `--output-file` that replaces it only once the report is complete.
+enum Output {
+    Stdout(io::BufWriter<io::StdoutLock<'static>>),
+    File {
+        file: io::BufWriter<tempfile::NamedTempFile>,
+        path: PathBuf,
+    },
+}
+
+impl Output {
+    fn open(path: Option<&Path>) -> io::Result<Self> {
+        let Some(path) = path else {
+            return Ok(Output::Stdout(io::BufWriter::new(io::stdout().lock())));
+        };
+        let dir = match path.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir,
+            _ => Path::new("."),
+        };
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(".citelint-").suffix(".tmp");
+        // A report is an ordinary file: the umask decides, not tempfile's 0600.
+        #[cfg(unix)]
+        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+        let file = builder.tempfile_in(dir).map_err(|err| {
+            io::Error::new(
+                err.kind(),
+                format!("cannot write {}: {err}", path.display()),
+            )
+        })?;
+        Ok(Output::File {
+            file: io::BufWriter::new(file),
+            path: path.to_owned(),
+        })
+    }
+
+    fn writer(&mut self) -> &mut dyn Write {
+        match self {
+            Output::Stdout(out) => out,
+            Output::File { file, .. } => file,
+        }
+    }
+
+    /// Flushes the report; a file is renamed over the target.
+    fn commit(self) -> io::Result<()> {
+        match self {
+            Output::Stdout(mut out) => out.flush(),
+            Output::File { file, path } => {
+                let file = file.into_inner().map_err(io::IntoInnerError::into_error)?;
+                file.persist(&path).map_err(|err| {
+                    io::Error::new(
+                        err.error.kind(),
+                        format!("cannot write {}: {}", path.display(), err.error),
+                    )
+                })?;
+                Ok(())
+            }
+        }
+    }
+}
+
+/// Appends `text` to the file at `path`, creating it.
+fn append(path: &Path, text: &[u8]) -> io::Result<()> {
+    let mut file = fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)?;
+    file.write_all(text)
 }
 
 fn terminal_width() -> usize {

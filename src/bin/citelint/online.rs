@@ -3,7 +3,7 @@
 //! `cache` subcommand.
 
 use std::io::{self, IsTerminal, Write};
-use std::sync::{Arc, LazyLock};
+use std::sync::Arc;
 use std::time::Duration;
 
 use citelint::model::Document;
@@ -11,113 +11,83 @@ use citelint::online::{
     ArchiveRef, ArchiveService, Cache, Checker, CitedEntry, CitedLink, OnlineSettings, Progress,
 };
 use citelint::settings::RuleSet;
-use citelint::source::{SourceFile, Span};
-use citelint::{FileReport, checker};
+use citelint::source::SourceFile;
+use citelint::{FileReport, Severity, checker, links};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use regex::Regex;
 
 use crate::args::CacheAction;
 
 /// A linted file held until the online pass has run.
 pub struct Held {
     pub report: FileReport,
+    /// The least severe finding that fails the run for this file.
+    pub fail_on: Severity,
+    /// The file's rules (from its configuration and the command line).
+    pub rules: RuleSet,
     /// The source and its entries' links, for files that have links.
     pub links: Option<(SourceFile, Vec<CitedEntry>)>,
 }
 
-static URL: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r#"(?i)\bhttps?://[^\s<>"\]|{}]+"#).expect("valid regex"));
-static ARCHIVE_TODAY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^https?://archive\.(?:today|ph|is|li|vn|md|fo)/(?:(\d{14})/)?(https?://.+)?")
-        .expect("valid regex")
-});
-static ACCESS_DATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i)(?:retrieved|accessed|access-?date\s*=)\s*(?:on\s+)?(\d{4}-\d{2}-\d{2}|\d{1,2} [A-Z][a-z]+ \d{4}|[A-Z][a-z]+ \d{1,2}, \d{4})",
-    )
-    .expect("valid regex")
-});
-
-/// TEMPORARY GLUE until the `links` branch lands (it adds `Entry::links`,
-/// `links::classify` and per-entry access and archive dates): reads each
-/// reference entry's URLs from the file's text with a plain pattern, tells
-/// Wayback (the configured replay base and web.archive.org), archive.today
-/// and WebCite captures apart, and takes the first `Retrieved …` /
-/// `access-date=` date. Replace its body with a mapping from `entry.links`.
-pub fn cited_entries_from_model(doc: &Document, text: &str, wayback_url: &str) -> Vec<CitedEntry> {
+/// The entries with links of a document, as the online pass takes them:
+/// `Entry::links` classified by [`links::entry_links`] (archive hosts,
+/// wrapped originals, timestamps, the stated access date). A capture under
+/// the configured `--wayback-url` (a local stand-in in tests) counts as a
+/// Wayback capture too.
+pub fn cited_entries(doc: &Document, text: &str, wayback_url: &str) -> Vec<CitedEntry> {
     let wayback_base = wayback_url.trim_end_matches('/');
     doc.entries
         .iter()
-        .filter_map(|entry| {
-            let region = text.get(entry.span.start..entry.span.end)?;
-            let access_date = ACCESS_DATE
-                .captures(region)
-                .and_then(|c| parse_date(c.get(1)?.as_str()));
-            let links: Vec<CitedLink> = URL
-                .find_iter(region)
-                .map(|m| {
-                    let url = m.as_str().trim_end_matches(['.', ',', ';', ':', ')', '\'']);
-                    let start = entry.span.start + m.start();
-                    CitedLink {
-                        url: url.to_owned(),
-                        span: Span::new(start, start + url.len()),
-                        archive: classify_archive(url, wayback_base),
-                        access_date,
-                    }
-                })
-                .collect();
-            (!links.is_empty()).then(|| CitedEntry {
+        .enumerate()
+        .filter(|(_, entry)| !entry.links.is_empty())
+        .map(|(id, entry)| {
+            let found = links::entry_links(doc, id, text, links::DEFAULT_ARCHIVE_HOSTS);
+            let access_date = found.access_date.map(|d| d.date);
+            CitedEntry {
                 key: Some(entry.key.to_string()),
                 group: entry.group,
-                links,
-            })
+                links: found
+                    .links
+                    .iter()
+                    .map(|link| CitedLink {
+                        url: link.url.clone(),
+                        span: link.span,
+                        archive: configured_wayback(&link.url, wayback_base)
+                            .or_else(|| link.kind.archive().map(archive_ref)),
+                        access_date,
+                    })
+                    .collect(),
+            }
         })
         .collect()
 }
 
-/// Wayback: `<base>/web/<timestamp>[modifier]/<original>`, for the configured
-/// base and for the public hosts.
-fn classify_archive(url: &str, wayback_base: &str) -> Option<ArchiveRef> {
-    let lower = url.to_ascii_lowercase();
-    let wayback_prefix = [
-        format!("{}/web/", wayback_base.to_ascii_lowercase()),
-        "https://web.archive.org/web/".into(),
-        "http://web.archive.org/web/".into(),
-        "https://wayback.archive.org/web/".into(),
-    ]
-    .into_iter()
-    .find(|p| lower.starts_with(p.as_str()));
-    if let Some(prefix) = wayback_prefix {
-        let rest = &url[prefix.len()..];
-        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-        let after = rest[digits..].find('/').map(|i| &rest[digits + i + 1..]);
-        return Some(ArchiveRef {
-            service: ArchiveService::Wayback,
-            original: after.filter(|o| o.starts_with("http")).map(str::to_owned),
-            timestamp: (digits >= 4).then(|| rest[..digits].to_owned()),
-        });
+fn archive_ref(archive: &links::Archive) -> ArchiveRef {
+    ArchiveRef {
+        service: match archive.service {
+            links::ArchiveService::Wayback => ArchiveService::Wayback,
+            links::ArchiveService::ArchiveToday => ArchiveService::ArchiveToday,
+            links::ArchiveService::WebCite => ArchiveService::WebCite,
+            links::ArchiveService::Other(_) => ArchiveService::Other,
+        },
+        original: archive.original.clone(),
+        timestamp: archive.timestamp.clone(),
     }
-    if let Some(c) = ARCHIVE_TODAY.captures(url) {
-        return Some(ArchiveRef {
-            service: ArchiveService::ArchiveToday,
-            original: c.get(2).map(|m| m.as_str().to_owned()),
-            timestamp: c.get(1).map(|m| m.as_str().to_owned()),
-        });
-    }
-    if lower.contains("webcitation.org/") {
-        return Some(ArchiveRef {
-            service: ArchiveService::WebCite,
-            original: None,
-            timestamp: None,
-        });
-    }
-    None
 }
 
-fn parse_date(s: &str) -> Option<jiff::civil::Date> {
-    ["%Y-%m-%d", "%d %B %Y", "%B %d, %Y"]
-        .iter()
-        .find_map(|f| jiff::civil::Date::strptime(f, s).ok())
+/// `<base>/web/<timestamp>[flag]/<original>` under the configured base.
+fn configured_wayback(url: &str, wayback_base: &str) -> Option<ArchiveRef> {
+    let prefix = format!("{wayback_base}/web/");
+    let rest = url
+        .get(..prefix.len())
+        .filter(|head| head.eq_ignore_ascii_case(&prefix))
+        .map(|_| &url[prefix.len()..])?;
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    let after = rest[digits..].find('/').map(|i| &rest[digits + i + 1..]);
+    Some(ArchiveRef {
+        service: ArchiveService::Wayback,
+        original: after.filter(|o| o.starts_with("http")).map(str::to_owned),
+        timestamp: (digits >= 4).then(|| rest[..digits].to_owned()),
+    })
 }
 
 /// The progress bar: URLs done / total, rate, the busiest hosts' queues.
@@ -152,7 +122,6 @@ fn progress_bar(show: bool) -> ProgressBar {
 pub fn run_pass(
     held: &mut [Held],
     settings: OnlineSettings,
-    rules: &RuleSet,
     show_progress: bool,
 ) -> Result<(), String> {
     let checker = Checker::new(settings)?;
@@ -199,7 +168,7 @@ pub fn run_pass(
         .map(|h| match &h.links {
             Some((_, entries)) => entries
                 .iter()
-                .flat_map(|e| results.findings(e, rules))
+                .flat_map(|e| results.findings(e, &h.rules))
                 .collect(),
             None => Vec::new(),
         })
@@ -267,7 +236,7 @@ mod tests {
         let text = "Claim.[1][2]\n\nReferences\n  1. ^ Report. Retrieved 3 May 2016. https://example.org/a.\n  2. ^ Copy https://web.archive.org/web/20160603000000/https://example.org/b (archived).\n";
         let source = SourceFile::from_text("a.txt", text);
         let (_, doc) = citelint::lint_document(&source, &citelint::Settings::default());
-        let entries = cited_entries_from_model(&doc, text, "https://web.archive.org");
+        let entries = cited_entries(&doc, text, "http://127.0.0.1:9");
         assert_eq!(entries.len(), 2);
         let first = &entries[0].links[0];
         assert_eq!(first.url, "https://example.org/a");
@@ -280,11 +249,12 @@ mod tests {
         assert_eq!(archive.service, ArchiveService::Wayback);
         assert_eq!(archive.timestamp.as_deref(), Some("20160603000000"));
         assert_eq!(archive.original.as_deref(), Some("https://example.org/b"));
-        assert_eq!(
-            classify_archive("https://archive.ph/20190101000000/https://x.org/", "")
-                .unwrap()
-                .service,
-            ArchiveService::ArchiveToday
-        );
+        let local = configured_wayback(
+            "http://127.0.0.1:9/web/20190101000000id_/https://x.org/",
+            "http://127.0.0.1:9",
+        )
+        .unwrap();
+        assert_eq!(local.timestamp.as_deref(), Some("20190101000000"));
+        assert_eq!(local.original.as_deref(), Some("https://x.org/"));
     }
 }
