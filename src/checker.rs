@@ -125,6 +125,26 @@ pub fn check(
     diagnostics
 }
 
+/// Adds findings made after [`check`] (the online pass) to a file's sorted,
+/// fingerprinted findings: positions are resolved, the whole list is sorted
+/// again (stably, so earlier findings keep their order and fingerprints)
+/// and fingerprints are assigned afresh.
+pub fn add_findings(
+    source: &SourceFile,
+    diagnostics: &mut Vec<Diagnostic>,
+    mut extra: Vec<Diagnostic>,
+) {
+    if extra.is_empty() {
+        return;
+    }
+    resolve_positions(source, &mut extra);
+    diagnostics.append(&mut extra);
+    diagnostics.sort_by(|a, b| {
+        (a.span.start, a.code, a.span.end).cmp(&(b.span.start, b.code, b.span.end))
+    });
+    assign_fingerprints(source.text(), diagnostics);
+}
+
 /// Bytes of context before the primary span that go into a fingerprint: the
 /// end of the claim a marker supports, enough to tell two uses of one key
 /// apart. Text after the span stays out, so a sentence added after a

@@ -98,6 +98,22 @@ pub struct Diagnostic {
     /// never of line numbers. Unique within one file (filled in by the
     /// checker; see [`crate::checker`]).
     pub fingerprint: String,
+    /// What the online pass found about a link; set only on online findings
+    /// (CIT030–034).
+    pub online: Option<Box<OnlineFinding>>,
+}
+
+/// The link facts of an online finding, written to JSON as four keys.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct OnlineFinding {
+    /// The URL checked.
+    pub url: String,
+    /// The HTTP status (`"404"`) or the kind of failure (`"timeout"`).
+    pub status: String,
+    /// `alive`, `dead` or `unknown`.
+    pub verdict: crate::online::Verdict,
+    /// The archive URL to use instead, when there is one.
+    pub suggestion: Option<String>,
 }
 
 impl Diagnostic {
@@ -123,6 +139,7 @@ impl Diagnostic {
             related: Vec::new(),
             help: None,
             fingerprint: String::new(),
+            online: None,
         }
     }
 
@@ -154,6 +171,12 @@ impl Diagnostic {
     /// Sets the help text.
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
+        self
+    }
+
+    /// Attaches the link facts of an online finding.
+    pub fn with_online(mut self, online: OnlineFinding) -> Self {
+        self.online = Some(Box::new(online));
         self
     }
 

@@ -33,6 +33,7 @@ pub mod diagnostic;
 pub mod identifiers;
 pub mod links;
 pub mod model;
+pub mod online;
 pub mod parse;
 pub mod render;
 pub mod rules;
@@ -77,17 +78,24 @@ impl FileReport {
 
 /// Parses and checks one file.
 pub fn lint(source: &SourceFile, settings: &Settings) -> FileReport {
+    lint_document(source, settings).0
+}
+
+/// Parses and checks one file, and returns the parsed document too (the
+/// online pass reads the reference entries' links from it).
+pub fn lint_document(source: &SourceFile, settings: &Settings) -> (FileReport, Document) {
     let format = settings
         .input_format
         .unwrap_or_else(|| parse::detect(source.path(), source.text()));
     let document = parse::parse(source, format, &settings.parse);
     let diagnostics = checker::check(source, &document, &settings.rules, &settings.rule_options);
-    FileReport {
+    let report = FileReport {
         path: source.path().to_owned(),
         format,
         citations: document.body_citation_count(),
         references: document.default_entry_count(),
         diagnostics,
         text: None,
-    }
+    };
+    (report, document)
 }

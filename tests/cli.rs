@@ -18,9 +18,12 @@ use predicates::prelude::*;
 use serde::Deserialize;
 use tempfile::TempDir;
 
+mod support {
+    pub mod server;
+}
 #[path = "support/json_report.rs"]
 mod json_report;
-use json_report::{DIAGNOSTIC_KEYS, JsonDiagnostic};
+use json_report::{DIAGNOSTIC_KEYS, JsonDiagnostic, ONLINE_KEYS};
 
 /// Variables that change citelint's output; removed from every run.
 const OUTPUT_ENV: &[&str] = &[
@@ -163,6 +166,9 @@ fn parse_report(stdout: &str) -> Report {
                 .map(String::as_str)
                 .collect();
             let mut expected = DIAGNOSTIC_KEYS.to_vec();
+            if d["code"].as_str().is_some_and(|c| c >= "CIT030") {
+                expected.extend_from_slice(ONLINE_KEYS);
+            }
             expected.sort_unstable();
             let mut keys = keys;
             keys.sort_unstable();
@@ -181,6 +187,16 @@ fn parse_report(stdout: &str) -> Report {
         infos: 0,
     };
     for file in &report.files {
+        for d in &file.diagnostics {
+            // The online keys come together, and only on online findings.
+            let online = d.code.as_str() >= "CIT030";
+            assert_eq!(d.url.is_some(), online, "{}", d.code);
+            assert_eq!(d.status.is_some(), online, "{}", d.code);
+            assert_eq!(d.verdict.is_some(), online, "{}", d.code);
+            if !online {
+                assert!(d.suggestion.is_none());
+            }
+        }
         let mut fingerprints: Vec<&str> = file
             .diagnostics
             .iter()
@@ -1477,4 +1493,96 @@ fn one_entry_list_is_detected_as_wikipedia_text() {
     dir.write("one.txt", "Body.[1][2]\n\n  1. ^ Source.\n");
     let report = json(&dir, &["one.txt"], 1);
     assert_eq!(report.files[0].format, "wikipedia-text");
+}
+
+// ---------------------------------------------------------------------------
+// The online pass (more in tests/online.rs and tests/online_cli.rs).
+
+#[test]
+fn online_findings_carry_url_status_verdict_and_suggestion() {
+    use support::server::{Reply, TestServer};
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let server = runtime.block_on(TestServer::start("127.0.0.1", |_, path, _| match path {
+        "/ok" => Reply::status(200),
+        "/gone" => Reply::status(404),
+        "/limited" => Reply::status(429).header("Retry-After", "0"),
+        p if p.starts_with("/cdx?") => Reply::status(200).body(
+            r#"[["timestamp","original","statuscode"],["20160101000000","http://x.example/","200"]]"#,
+        ),
+        _ => Reply::status(500),
+    }));
+    let base = server.url("");
+    let dir = Dir::new();
+    dir.write(
+        "a.txt",
+        format!(
+            "One.[1] Two.[2] Three.[3]\n\nReferences\n  1. ^ Alive. {base}/ok\n  2. ^ Dead. Retrieved 3 May 2016. {base}/gone\n  3. ^ Busy. {base}/limited\n"
+        ),
+    );
+    let cdx = format!("{base}/cdx");
+    let stdout = run(
+        &mut dir.check(&[
+            "a.txt",
+            "--format",
+            "json",
+            "--online",
+            "--allow-private",
+            "--no-progress",
+            "--retries",
+            "0",
+            "--cdx-rate",
+            "100",
+            "--availability-url",
+            "",
+            "--wayback-url",
+            &base,
+            "--cdx-url",
+            &cdx,
+        ]),
+        0,
+    );
+    let report = parse_report(&stdout);
+    let found: Vec<_> = report.files[0]
+        .diagnostics
+        .iter()
+        .map(|d| {
+            (
+                d.code.as_str(),
+                d.url.clone().unwrap_or_default(),
+                d.status.clone().unwrap_or_default(),
+                d.verdict.clone().unwrap_or_default(),
+                d.suggestion.clone(),
+            )
+        })
+        .collect();
+    let capture = format!("{base}/web/20160101000000/http://x.example/");
+    assert_eq!(
+        found,
+        [
+            (
+                "CIT030",
+                format!("{base}/gone"),
+                "404".into(),
+                "dead".into(),
+                Some(capture.clone())
+            ),
+            (
+                "CIT033",
+                format!("{base}/gone"),
+                "404".into(),
+                "dead".into(),
+                Some(capture)
+            ),
+            (
+                "CIT034",
+                format!("{base}/limited"),
+                "429".into(),
+                "unknown".into(),
+                None
+            ),
+        ]
+    );
+    let dead = &report.files[0].diagnostics[0];
+    assert_eq!((dead.severity.as_str(), dead.line), ("warning", 5));
+    assert!(dir.path().join(".citelint/cache.sqlite").exists());
 }

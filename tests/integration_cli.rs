@@ -179,6 +179,10 @@ fn man_output_writes_one_page_per_subcommand() {
         ("citelint-completions.1", "citelint-completions"),
         ("citelint-man.1", "citelint-man"),
         ("citelint-config.1", "citelint-config"),
+        ("citelint-cache.1", "citelint-cache"),
+        ("citelint-cache-stats.1", "citelint-cache-stats"),
+        ("citelint-cache-prune.1", "citelint-cache-prune"),
+        ("citelint-cache-clear.1", "citelint-cache-clear"),
     ];
     for (file, name) in pages {
         let page = fs::read_to_string(out.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"));

@@ -61,7 +61,8 @@ fn lint_with_only(code: &str) -> (citelint::FileReport, String) {
 
 #[test]
 fn every_rule_fires_on_its_fixture() {
-    for rule in RULES {
+    // The online rules find nothing in a document (tests/online*.rs).
+    for rule in RULES.iter().filter(|r| !citelint::rules::is_online(r)) {
         let (report, rendered) = lint_with_only(rule.code);
         assert!(
             !report.diagnostics.is_empty(),

@@ -37,6 +37,9 @@ pub(super) struct JsonDiagnostic<'a> {
     related: Vec<JsonRelated<'a>>,
     help: Option<&'a str>,
     fingerprint: &'a str,
+    /// `url`, `status`, `verdict`, `suggestion`: online findings only.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    online: Option<&'a crate::diagnostic::OnlineFinding>,
 }
 
 #[derive(Serialize)]
@@ -72,6 +75,7 @@ pub(super) fn diagnostic(d: &Diagnostic) -> JsonDiagnostic<'_> {
             .collect(),
         help: d.help.as_deref(),
         fingerprint: &d.fingerprint,
+        online: d.online.as_deref(),
     }
 }
 

@@ -31,6 +31,7 @@ mod malformed_archive_url;
 mod malformed_citation;
 mod missing_reference;
 mod missing_reference_list;
+pub mod online;
 mod repeated_citation;
 mod unsorted_cluster;
 mod unused_reference;
@@ -166,7 +167,27 @@ pub static RULES: &[&Rule] = &[
     &malformed_archive_url::RULE,
     &archive_target_mismatch::RULE,
     &archived_without_link::RULE,
+    &online::DEAD_LINK,
+    &online::BROKEN_ARCHIVE,
+    &online::ARCHIVE_NOT_EXACT,
+    &online::ARCHIVE_AVAILABLE,
+    &online::LINK_UNKNOWN,
 ];
+
+/// The rules whose findings come from the online pass (`check --online`),
+/// not from a document.
+pub static ONLINE_RULES: &[&Rule] = &[
+    &online::DEAD_LINK,
+    &online::BROKEN_ARCHIVE,
+    &online::ARCHIVE_NOT_EXACT,
+    &online::ARCHIVE_AVAILABLE,
+    &online::LINK_UNKNOWN,
+];
+
+/// Whether `rule` is produced by the online pass only.
+pub fn is_online(rule: &Rule) -> bool {
+    ONLINE_RULES.iter().any(|r| r.code == rule.code)
+}
 
 /// Finds a rule by code (`CIT001`, case-insensitive) or name (`missing-reference`).
 pub fn find(code_or_name: &str) -> Option<&'static Rule> {

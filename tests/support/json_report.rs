@@ -22,6 +22,19 @@ pub struct JsonDiagnostic {
     pub related: Vec<JsonRelated>,
     pub help: Option<String>,
     pub fingerprint: String,
+    /// Online findings only (CIT030-034): see [`ONLINE_KEYS`].
+    #[serde(default)]
+    #[allow(dead_code)]
+    pub url: Option<String>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    pub status: Option<String>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    pub verdict: Option<String>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    pub suggestion: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -52,3 +65,7 @@ pub const DIAGNOSTIC_KEYS: &[&str] = &[
     "help",
     "fingerprint",
 ];
+
+/// The keys online findings (CIT030-034) carry besides [`DIAGNOSTIC_KEYS`].
+#[allow(dead_code)]
+pub const ONLINE_KEYS: &[&str] = &["url", "status", "verdict", "suggestion"];

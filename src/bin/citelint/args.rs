@@ -15,7 +15,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Lint files and directories (default: the current directory).
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// List every rule with its code, name and default severity.
     Rules {
         /// Print the list as JSON.
@@ -26,6 +26,14 @@ pub enum Command {
     Rule {
         /// The rule's code or name.
         rule: String,
+    },
+    /// Inspect or empty the online pass's cache.
+    Cache {
+        #[command(subcommand)]
+        action: CacheAction,
+        /// The cache file.
+        #[arg(long, global = true, value_name = "PATH", default_value = citelint::online::DEFAULT_CACHE_PATH)]
+        cache_path: PathBuf,
     },
     /// Print a shell completion script to standard output.
     Completions {
@@ -110,6 +118,20 @@ pub enum FailOnLevel {
     Info,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Subcommand)]
+pub enum CacheAction {
+    /// Count what the cache holds.
+    Stats,
+    /// Drop alive results and look-ups older than --max-age days, and old failure history.
+    Prune {
+        /// Days after which an alive result is dropped.
+        #[arg(long, value_name = "DAYS", default_value_t = 7)]
+        max_age: u32,
+    },
+    /// Remove everything.
+    Clear,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
     Auto,
@@ -171,4 +193,134 @@ pub struct CheckArgs {
     /// Skip files larger than this many bytes (reported, exit 2).
     #[arg(long, value_name = "BYTES", default_value_t = 64 * 1024 * 1024)]
     pub max_file_size: u64,
+
+    #[command(flatten)]
+    pub online: OnlineArgs,
+}
+
+/// The online pass (`--online`).
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Online pass")]
+pub struct OnlineArgs {
+    /// Check the reference entries' links over the network (CIT030-034).
+    #[arg(long)]
+    pub online: bool,
+
+    /// Do not read or write the cache.
+    #[arg(long)]
+    pub no_cache: bool,
+
+    /// The cache file [default: .citelint/cache.sqlite].
+    #[arg(long, value_name = "PATH")]
+    pub cache_path: Option<PathBuf>,
+
+    /// Total time one request may take, in seconds [default: 20].
+    #[arg(long, value_name = "SECONDS")]
+    pub timeout: Option<f64>,
+
+    /// Time to connect, in seconds [default: 10].
+    #[arg(long, value_name = "SECONDS")]
+    pub connect_timeout: Option<f64>,
+
+    /// Requests in flight at once over all hosts [default: 64].
+    #[arg(long, value_name = "N")]
+    pub max_concurrency: Option<usize>,
+
+    /// Requests in flight at once to one host [default: 2].
+    #[arg(long, value_name = "N")]
+    pub host_concurrency: Option<usize>,
+
+    /// Requests per second to one host [default: 10].
+    #[arg(long, value_name = "PER_SECOND")]
+    pub host_rate: Option<f64>,
+
+    /// Requests per second to an archive's replay host [default: 8].
+    #[arg(long, value_name = "PER_SECOND")]
+    pub archive_rate: Option<f64>,
+
+    /// Requests per second to the CDX and availability APIs [default: 0.8].
+    #[arg(long, value_name = "PER_SECOND")]
+    pub cdx_rate: Option<f64>,
+
+    /// Retries after a 429, a 5xx, a timeout or a reset [default: 3].
+    #[arg(long, value_name = "N")]
+    pub retries: Option<u32>,
+
+    /// First backoff delay in seconds, doubled per retry [default: 1].
+    #[arg(long, value_name = "SECONDS")]
+    pub retry_delay: Option<f64>,
+
+    /// Check links on private, loopback, link-local and multicast addresses.
+    #[arg(long)]
+    pub allow_private: bool,
+
+    /// Report a dead link as confirmed only after 3 failed checks at least
+    /// 3 days apart (the default).
+    #[arg(long, overrides_with = "no_confirm_dead")]
+    pub confirm_dead: bool,
+
+    /// Report a dead link as confirmed at its first failed check.
+    #[arg(long, overrides_with = "confirm_dead")]
+    pub no_confirm_dead: bool,
+
+    /// Days an alive result is trusted before checking again [default: 7].
+    #[arg(long, value_name = "DAYS")]
+    pub max_age: Option<u32>,
+
+    /// Wayback replay base; captures are <base>/web/<timestamp>/<url>.
+    #[arg(long, value_name = "URL")]
+    pub wayback_url: Option<String>,
+
+    /// Wayback CDX endpoint.
+    #[arg(long, value_name = "URL")]
+    pub cdx_url: Option<String>,
+
+    /// Wayback availability endpoint (a fallback when CDX fails); `` turns it off.
+    #[arg(long, value_name = "URL")]
+    pub availability_url: Option<String>,
+
+    /// No progress bar (it is shown only on a terminal, and never in CI).
+    #[arg(long)]
+    pub no_progress: bool,
+}
+
+impl OnlineArgs {
+    /// Applies the flags given over `settings` (from defaults or a config file).
+    pub fn apply(&self, settings: &mut citelint::online::OnlineSettings) {
+        settings.enabled |= self.online;
+        if self.no_cache {
+            settings.cache = false;
+        }
+        macro_rules! set {
+            ($($field:ident),*) => {
+                $(if let Some(value) = self.$field.clone() {
+                    settings.$field = value;
+                })*
+            };
+        }
+        set!(
+            cache_path,
+            timeout,
+            connect_timeout,
+            max_concurrency,
+            host_concurrency,
+            host_rate,
+            archive_rate,
+            cdx_rate,
+            retries,
+            max_age,
+            wayback_url,
+            cdx_url,
+            availability_url
+        );
+        if let Some(delay) = self.retry_delay {
+            settings.retry_base_delay = delay;
+        }
+        settings.allow_private |= self.allow_private;
+        if self.no_confirm_dead {
+            settings.confirm_dead = false;
+        } else if self.confirm_dead {
+            settings.confirm_dead = true;
+        }
+    }
 }

@@ -4,6 +4,7 @@
 mod args;
 mod files;
 mod generate;
+mod online;
 
 use std::fs;
 use std::io::{self, IsTerminal, Write};
@@ -43,9 +44,10 @@ const BATCH_SIZE: usize = 256;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Check(args) => check(args),
+        Command::Check(args) => check(*args),
         Command::Rules { json } => list_rules(json),
         Command::Rule { rule } => explain_rule(&rule),
+        Command::Cache { action, cache_path } => online::cache_command(action, &cache_path),
         Command::Config(args) => show_config(args),
         Command::Completions { shell } => generate::completions(shell).map(|()| EXIT_OK),
         Command::Man { output } => generate::man(output.as_deref()).map(|()| EXIT_OK),
@@ -122,6 +124,8 @@ enum Linted {
     Skipped,
     /// Not linted: its config file is broken (reported once, at the end).
     BadConfig,
+    /// With `--online`: held until the online pass has run.
+    Held(Box<online::Held>),
 }
 
 fn check(args: CheckArgs) -> io::Result<u8> {
@@ -145,6 +149,12 @@ fn check(args: CheckArgs) -> io::Result<u8> {
         },
     };
     let mut recorded = args.write_baseline.as_ref().map(|_| Baseline::new());
+    let mut online_settings = citelint::online::OnlineSettings::default();
+    args.online.apply(&mut online_settings);
+    if let Err(message) = online_settings.validate() {
+        return usage_error(message);
+    }
+    let online = online_settings.enabled;
 
     // Which files to lint: each file's config decides by its include and
     // exclude globs (a file under a broken config is kept, then skipped).
@@ -227,7 +237,26 @@ fn check(args: CheckArgs) -> io::Result<u8> {
                 else {
                     return Ok(Linted::Skipped);
                 };
-                let mut report = citelint::lint(&source, &config.settings_for(path));
+                let settings = config.settings_for(path);
+                if online {
+                    // With `--online`, files are held (with the source of
+                    // those that have links) until the online pass has run
+                    // over the links of all of them.
+                    let (mut report, doc) = citelint::lint_document(&source, &settings);
+                    let entries =
+                        online::cited_entries(&doc, source.text(), &online_settings.wayback_url);
+                    if keep_text {
+                        report.text = Some(source.text().into());
+                    }
+                    let links = (!entries.is_empty()).then_some((source, entries));
+                    return Ok(Linted::Held(Box::new(online::Held {
+                        report,
+                        fail_on: config.fail_on,
+                        rules: settings.rules.clone(),
+                        links,
+                    })));
+                }
+                let mut report = citelint::lint(&source, &settings);
                 if keep_text {
                     report.text = Some(source.into_text().into());
                 }
@@ -237,6 +266,18 @@ fn check(args: CheckArgs) -> io::Result<u8> {
     };
     let mut failing = false;
     let mut hidden = 0;
+    // Every report passes here before it is written: recorded for
+    // --write-baseline, filtered by --baseline, and weighed for the exit code.
+    let mut admit = |report: &mut FileReport, fail_on: Severity| {
+        if let Some(recorded) = recorded.as_mut() {
+            recorded.record(report);
+        }
+        if let Some(baseline) = &baseline {
+            hidden += baseline.filter(report);
+        }
+        failing |= report.diagnostics.iter().any(|d| d.severity >= fail_on);
+    };
+    let mut held: Vec<online::Held> = Vec::new();
     let written: io::Result<()> = std::thread::scope(|scope| {
         let (sender, receiver) = std::sync::mpsc::sync_channel(2);
         scope.spawn(move || {
@@ -252,15 +293,10 @@ fn check(args: CheckArgs) -> io::Result<u8> {
             for result in results {
                 match result {
                     Ok(Linted::Report(mut report, fail_on)) => {
-                        if let Some(recorded) = recorded.as_mut() {
-                            recorded.record(&report);
-                        }
-                        if let Some(baseline) = &baseline {
-                            hidden += baseline.filter(&mut report);
-                        }
-                        failing |= report.diagnostics.iter().any(|d| d.severity >= fail_on);
+                        admit(&mut report, fail_on);
                         reports.push(report);
                     }
+                    Ok(Linted::Held(linted)) => held.push(*linted),
                     Ok(Linted::Skipped | Linted::BadConfig) => {}
                     Err(problem) => problems.push(problem),
                 }
@@ -273,6 +309,23 @@ fn check(args: CheckArgs) -> io::Result<u8> {
         Ok(())
     });
     written?;
+    if online {
+        let show_progress = !args.online.no_progress;
+        if let Err(message) = online::run_pass(&mut held, online_settings, show_progress) {
+            eprintln!("citelint: error: online pass: {message}");
+            return Ok(EXIT_TROUBLE);
+        }
+        let mut reports = Vec::with_capacity(held.len());
+        for h in held {
+            let mut report = h.report;
+            admit(&mut report, h.fail_on);
+            reports.push(report);
+        }
+        renderer.files(&reports, out)?;
+        if let Some((markdown, text)) = &mut job_summary {
+            markdown.files(&reports, text)?;
+        }
+    }
     renderer.finish(out)?;
     output.commit()?;
     if let (Some(path), Some((markdown, mut text))) = (&step_summary, job_summary) {
