@@ -187,6 +187,11 @@ pub struct ConfigFile {
     pub citation_overkill: Option<OverkillOptions>,
     /// Options of `maintenance-tag` (CIT012).
     pub maintenance_tag: Option<MaintenanceTagOptions>,
+    /// The online pass (`check --online`): `enabled = true` turns it on;
+    /// limits, timeouts, cache and endpoints. Read from the config that
+    /// applies to the working directory; flags override it.
+    #[schemars(with = "Option<crate::online::OnlineSettings>")]
+    pub online: Option<Spanned<crate::online::OnlineSettings>>,
 }
 
 /// The JSON Schema of [`ConfigFile`], pretty-printed (`citelint config --schema`;
@@ -280,6 +285,8 @@ pub struct Config {
     pub root: PathBuf,
     /// The least severe finding that fails the run.
     pub fail_on: Severity,
+    /// The `[online]` table, or the defaults.
+    pub online: crate::online::OnlineSettings,
     selection: Selection,
     settings: Settings,
     per_file_ignores: Vec<PerFileIgnore>,
@@ -313,6 +320,7 @@ impl Config {
             path: None,
             root,
             fail_on: overrides.fail_on.unwrap_or(FailOn::Error).severity(),
+            online: crate::online::OnlineSettings::default(),
             selection,
             settings,
             per_file_ignores: Vec::new(),
@@ -469,7 +477,24 @@ impl Config {
             tags.extend(options.extend_tags.iter().flatten().cloned());
             settings.parse.tags = Some(tags);
         }
+        let online = match parsed.online {
+            None => crate::online::OnlineSettings::default(),
+            Some(table) => {
+                let span = table.span();
+                let online = table.into_inner();
+                if let Err(message) = online.validate() {
+                    return Err(ConfigError::at(
+                        &file,
+                        key_span(text, "online", span.start).start..span.end.min(span.start + 8),
+                        format!("[online]: {message}"),
+                        "in this table",
+                    ));
+                }
+                online
+            }
+        };
         Ok(Config {
+            online,
             path: Some(path.to_path_buf()),
             root,
             fail_on: overrides

@@ -316,6 +316,7 @@ fn config_show_and_schema() {
         "fail-on",
         "citation-overkill",
         "maintenance-tag",
+        "online",
     ] {
         assert!(
             parsed["properties"].get(key).is_some(),
@@ -377,4 +378,36 @@ fn suppression_comments_through_the_cli() {
     assert_eq!(findings, ["CIT017 a.md:4"], "CIT010 is off by default");
     let (code, findings) = repo.findings(&["--ignore", "unused-suppression"]);
     assert_eq!((code, findings.len()), (0, 0));
+}
+
+#[test]
+fn online_table_turns_the_pass_on_and_flags_override_it() {
+    let repo = Repo::new();
+    // Port 9 (discard) on loopback refuses connections: the link is
+    // unknown, which proves the pass ran without any network.
+    repo.write(
+        "citelint.toml",
+        "[online]\nenabled = true\nallow-private = true\ncache = false\ntimeout = 2\n",
+    )
+    .write(
+        "a.txt",
+        "Claim.[1]\n\nReferences\n  1. ^ \"T\". http://127.0.0.1:9/page. Retrieved 3 June 2016.\n",
+    );
+    let (code, findings) = repo.findings(&["--no-progress"]);
+    assert_eq!((code, findings), (0, vec!["CIT034 a.txt:4".to_owned()]));
+    // Without the table the pass is off.
+    let (_, findings) = repo.findings(&["--isolated"]);
+    assert!(findings.is_empty(), "{findings:?}");
+    // A bad value points into the table.
+    repo.write("citelint.toml", "[online]\nhost-concurrency = 0\n");
+    let (code, _, stderr) = repo.run(&["check", "a.txt"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("[online]: "), "{stderr}");
+    repo.write("citelint.toml", "[online]\nhost-concurency = 1\n");
+    let (code, _, stderr) = repo.run(&["check", "a.txt"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("unknown field `host-concurency`"),
+        "{stderr}"
+    );
 }

@@ -19,7 +19,7 @@ pub const DEFAULT_CACHE_PATH: &str = ".citelint/cache.sqlite";
 /// Settings of the online pass. Embeddable as the `[online]` table of a
 /// configuration file: keys are kebab-case (`host-concurrency = 2`), unknown
 /// keys are refused, and every key is optional.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, schemars::JsonSchema)]
 #[serde(default, rename_all = "kebab-case", deny_unknown_fields)]
 pub struct OnlineSettings {
     /// Run the online pass at all (`check --online`).

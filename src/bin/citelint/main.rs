@@ -149,7 +149,13 @@ fn check(args: CheckArgs) -> io::Result<u8> {
         },
     };
     let mut recorded = args.write_baseline.as_ref().map(|_| Baseline::new());
-    let mut online_settings = citelint::online::OnlineSettings::default();
+    // The online pass is one for the whole run: it takes the `[online]`
+    // table of the config that applies to the working directory (a broken
+    // config is reported with its files), then the flags.
+    let mut online_settings = resolver
+        .config_for(Path::new("article"))
+        .map(|config| config.online.clone())
+        .unwrap_or_default();
     args.online.apply(&mut online_settings);
     if let Err(message) = online_settings.validate() {
         return usage_error(message);
