@@ -131,6 +131,7 @@ pub fn check(
 /// and fingerprints are assigned afresh.
 pub fn add_findings(
     source: &SourceFile,
+    directives: &[crate::model::Directive],
     diagnostics: &mut Vec<Diagnostic>,
     mut extra: Vec<Diagnostic>,
 ) {
@@ -138,6 +139,11 @@ pub fn add_findings(
         return;
     }
     resolve_positions(source, &mut extra);
+    // Suppression comments apply to these findings too.
+    extra.sort_by(|a, b| {
+        (a.span.start, a.code, a.span.end).cmp(&(b.span.start, b.code, b.span.end))
+    });
+    suppression::hide(directives, source.line_index(), &mut extra);
     diagnostics.append(&mut extra);
     diagnostics.sort_by(|a, b| {
         (a.span.start, a.code, a.span.end).cmp(&(b.span.start, b.code, b.span.end))

@@ -47,6 +47,10 @@ struct Slot {
 /// `unused-suppression` findings for directives that hid nothing (when that
 /// rule is enabled). `diagnostics` must be sorted by primary offset and have
 /// resolved positions.
+///
+/// Directives naming an online rule (CIT030–CIT034) are never reported as
+/// unused: whether they hide something is known only after the online pass,
+/// which applies them with [`hide`].
 pub fn apply(
     directives: &[Directive],
     line_index: &LineIndex,
@@ -56,6 +60,27 @@ pub fn apply(
     if directives.is_empty() {
         return Vec::new();
     }
+    let slots = sweep(directives, line_index, diagnostics);
+    unused(directives, &slots, rule_set)
+}
+
+/// Removes the findings the directives hide, reporting nothing about the
+/// directives themselves: for findings added after the offline checks (the
+/// online pass). `diagnostics` must be sorted by primary offset and have
+/// resolved positions.
+pub fn hide(directives: &[Directive], line_index: &LineIndex, diagnostics: &mut Vec<Diagnostic>) {
+    if !directives.is_empty() {
+        sweep(directives, line_index, diagnostics);
+    }
+}
+
+/// Drops the covered findings; returns every (directive, rule) slot with
+/// whether it hid something.
+fn sweep(
+    directives: &[Directive],
+    line_index: &LineIndex,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Slot> {
     let mut slots = Vec::new();
     for (index, directive) in directives.iter().enumerate() {
         if directive.rules.is_empty() {
@@ -124,12 +149,17 @@ pub fn apply(
         }
     });
 
+    slots
+}
+
+/// The `unused-suppression` findings for `slots` that hid nothing.
+fn unused(directives: &[Directive], slots: &[Slot], rule_set: &RuleSet) -> Vec<Diagnostic> {
     let position = rules::position(&unused_suppression::RULE);
     let Some(severity) = rule_set.severity_at(position) else {
         return Vec::new();
     };
     let mut unused = Vec::new();
-    for slot in &slots {
+    for slot in slots {
         let directive = &directives[slot.directive];
         let (span, name) = match slot.name {
             Some(i) => (directive.rules[i].1, directive.rules[i].0.as_str()),
@@ -142,6 +172,8 @@ pub fn apply(
             _ if directive.kind == DirectiveKind::Enable => continue,
             // Naming this rule is how one keeps a suppression on purpose.
             Target::Rule(rule) if rule.code == unused_suppression::RULE.code => continue,
+            // Known only after the online pass (see `hide`).
+            Target::Rule(rule) if rules::is_online(rule) => continue,
             Target::Rule(rule) if !rule_set.is_enabled(rule) => format!(
                 "`{comment}` names {} ({}), which is not enabled, so it suppresses nothing",
                 rule.code, rule.name

@@ -387,7 +387,7 @@ fn online_table_turns_the_pass_on_and_flags_override_it() {
     // unknown, which proves the pass ran without any network.
     repo.write(
         "citelint.toml",
-        "[online]\nenabled = true\nallow-private = true\ncache = false\ntimeout = 2\n",
+        "[online]\nenabled = true\nallow-private = true\ncache = false\ntimeout = 2\nretries = 0\n",
     )
     .write(
         "a.txt",
@@ -398,6 +398,18 @@ fn online_table_turns_the_pass_on_and_flags_override_it() {
     // Without the table the pass is off.
     let (_, findings) = repo.findings(&["--isolated"]);
     assert!(findings.is_empty(), "{findings:?}");
+    // Suppression comments hide online findings too, and a directive naming
+    // an online rule is not reported as unused offline.
+    repo.write(
+        "b.md",
+        "Claim.[1]\n\n## References\n\n<!-- citelint-disable-next-line link-unknown -->\n\
+         1. \"T\". <http://127.0.0.1:9/page>. Retrieved 3 June 2016.\n\
+         2. \"U\". <http://127.0.0.1:9/other>. Retrieved 3 June 2016.\n",
+    );
+    let (_, findings) = repo.findings(&["--no-progress", "b.md"]);
+    assert_eq!(findings, ["CIT002 b.md:7", "CIT034 b.md:7"]);
+    let (_, findings) = repo.findings(&["--isolated", "b.md"]);
+    assert_eq!(findings, ["CIT002 b.md:7"]);
     // A bad value points into the table.
     repo.write("citelint.toml", "[online]\nhost-concurrency = 0\n");
     let (code, _, stderr) = repo.run(&["check", "a.txt"]);

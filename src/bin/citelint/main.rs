@@ -248,7 +248,7 @@ fn check(args: CheckArgs) -> io::Result<u8> {
                     // With `--online`, files are held (with the source of
                     // those that have links) until the online pass has run
                     // over the links of all of them.
-                    let (mut report, doc) = citelint::lint_document(&source, &settings);
+                    let (mut report, mut doc) = citelint::lint_document(&source, &settings);
                     let entries =
                         online::cited_entries(&doc, source.text(), &online_settings.wayback_url);
                     if keep_text {
@@ -260,6 +260,7 @@ fn check(args: CheckArgs) -> io::Result<u8> {
                         fail_on: config.fail_on,
                         rules: settings.rules.clone(),
                         links,
+                        directives: std::mem::take(&mut doc.directives),
                     })));
                 }
                 let mut report = citelint::lint(&source, &settings);

@@ -6,7 +6,7 @@ use std::io::{self, IsTerminal, Write};
 use std::sync::Arc;
 use std::time::Duration;
 
-use citelint::model::Document;
+use citelint::model::{Directive, Document};
 use citelint::online::{
     ArchiveRef, ArchiveService, Cache, Checker, CitedEntry, CitedLink, OnlineSettings, Progress,
 };
@@ -26,6 +26,8 @@ pub struct Held {
     pub rules: RuleSet,
     /// The source and its entries' links, for files that have links.
     pub links: Option<(SourceFile, Vec<CitedEntry>)>,
+    /// The file's suppression comments, applied to its online findings.
+    pub directives: Vec<Directive>,
 }
 
 /// The entries with links of a document, as the online pass takes them:
@@ -175,7 +177,7 @@ pub fn run_pass(
         .collect();
     for (h, extra) in held.iter_mut().zip(findings) {
         if let Some((source, _)) = &h.links {
-            checker::add_findings(source, &mut h.report.diagnostics, extra);
+            checker::add_findings(source, &h.directives, &mut h.report.diagnostics, extra);
         }
     }
     Ok(())
