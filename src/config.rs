@@ -603,16 +603,21 @@ impl Config {
 pub fn find_config_file(dir: &Path) -> Option<PathBuf> {
     let mut dir = std::path::absolute(dir).ok()?;
     loop {
-        for name in FILE_NAMES {
-            let candidate = dir.join(name);
-            if candidate.is_file() {
-                return Some(candidate);
-            }
+        if let Some(file) = config_file_in(&dir) {
+            return Some(file);
         }
         if dir.join(".git").exists() || !dir.pop() {
             return None;
         }
     }
+}
+
+/// The config file in `dir` itself, if any.
+fn config_file_in(dir: &Path) -> Option<PathBuf> {
+    FILE_NAMES
+        .iter()
+        .map(|name| dir.join(name))
+        .find(|candidate| candidate.is_file())
 }
 
 /// Checks that `selector` names a rule.
@@ -791,6 +796,9 @@ pub struct Resolver {
     default: Arc<Config>,
     /// Directory → the config file that governs it.
     dirs: Mutex<HashMap<PathBuf, Option<PathBuf>>>,
+    /// Absolute directory → its config file: shared by sibling directories,
+    /// so the search upward asks the file system once per directory.
+    absolute_dirs: Mutex<HashMap<PathBuf, Option<PathBuf>>>,
     /// Config file → the loaded config.
     loaded: Mutex<HashMap<PathBuf, Loaded>>,
 }
@@ -829,6 +837,7 @@ impl Resolver {
             fixed,
             default,
             dirs: Mutex::default(),
+            absolute_dirs: Mutex::default(),
             loaded: Mutex::default(),
         })
     }
@@ -852,7 +861,7 @@ impl Resolver {
         let file = match known {
             Some(file) => file,
             None => {
-                let found = find_config_file(dir);
+                let found = self.search(dir);
                 let mut dirs = self.dirs.lock().unwrap_or_else(|e| e.into_inner());
                 dirs.entry(dir.to_path_buf()).or_insert(found).clone()
             }
@@ -869,6 +878,38 @@ impl Resolver {
                     .map_err(Arc::from)
             })
             .clone()
+    }
+
+    /// [`find_config_file`], remembering every directory on the way up.
+    fn search(&self, dir: &Path) -> Option<PathBuf> {
+        let Ok(start) = std::path::absolute(dir) else {
+            return find_config_file(dir);
+        };
+        let mut pending = Vec::new();
+        let mut at = start.as_path();
+        let found = loop {
+            if let Some(known) = self
+                .absolute_dirs
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .get(at)
+            {
+                break known.clone();
+            }
+            if let Some(file) = config_file_in(at) {
+                break Some(file);
+            }
+            pending.push(at.to_path_buf());
+            match at.parent() {
+                Some(parent) if !at.join(".git").exists() => at = parent,
+                _ => break None,
+            }
+        };
+        let mut known = self.absolute_dirs.lock().unwrap_or_else(|e| e.into_inner());
+        for dir in pending {
+            known.insert(dir, found.clone());
+        }
+        found
     }
 
     /// Every config file that failed to load so far, each once.

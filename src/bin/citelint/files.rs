@@ -174,7 +174,7 @@ pub fn read(
             (name, bytes)
         }
         Input::Path { path, .. } => {
-            let mut file = std::fs::File::open(path).map_err(|e| error(path, describe_io(&e)))?;
+            let file = std::fs::File::open(path).map_err(|e| error(path, describe_io(&e)))?;
             let size = file
                 .metadata()
                 .map_err(|e| error(path, describe_io(&e)))?
@@ -188,7 +188,11 @@ pub fn read(
                 ));
             }
             let mut bytes = Vec::with_capacity(size as usize);
-            file.read_to_end(&mut bytes)
+            // Through `Take`: `File::read_to_end` would ask for the size
+            // again (a statx and an lseek per file), and the buffer already
+            // has room for it. A file that grew since is still capped.
+            file.take(max_size + 1)
+                .read_to_end(&mut bytes)
                 .map_err(|e| error(path, describe_io(&e)))?;
             (path.display().to_string(), bytes)
         }
