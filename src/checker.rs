@@ -189,8 +189,18 @@ pub fn assign_fingerprints(text: &str, diagnostics: &mut [Diagnostic]) {
             xxhash_rust::xxh3::xxh3_64(material.as_bytes())
         };
         *occurrence += 1;
-        d.fingerprint = format!("{hash:016x}");
+        d.fingerprint = hex16(hash);
     }
+}
+
+/// `hash` as 16 lowercase hex digits (what `{:016x}` gives, without the
+/// formatting machinery: this runs for every finding).
+fn hex16(hash: u64) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    (0..16)
+        .rev()
+        .map(|i| char::from(DIGITS[((hash >> (i * 4)) & 0xf) as usize]))
+        .collect()
 }
 
 /// The text of `start..end` and a few words before it, on its own line.
@@ -278,6 +288,13 @@ mod tests {
         unique.dedup();
         assert_eq!(unique.len(), a.len());
         assert!(a.iter().all(|(_, f)| f.len() == 16));
+    }
+
+    #[test]
+    fn hex16_matches_format() {
+        for hash in [0, 1, 0xdead_beef, u64::MAX, 0x0123_4567_89ab_cdef] {
+            assert_eq!(hex16(hash), format!("{hash:016x}"));
+        }
     }
 
     #[test]

@@ -207,9 +207,14 @@ pub enum HeadingKind {
 pub fn heading_kind(line: &str) -> Option<HeadingKind> {
     let trimmed = line.trim();
     let trimmed = trimmed.strip_suffix("[edit]").unwrap_or(trimmed);
-    let cleaned = trimmed
-        .trim_matches(|c: char| c.is_whitespace() || matches!(c, ':' | '#' | '=' | '*'))
-        .to_lowercase();
+    let cleaned =
+        trimmed.trim_matches(|c: char| c.is_whitespace() || matches!(c, ':' | '#' | '=' | '*'));
+    // Called on every line: prose is far longer than any heading below
+    // (22 bytes, plus a section number), so skip lowercasing it.
+    if cleaned.len() > 48 {
+        return None;
+    }
+    let cleaned = cleaned.to_lowercase();
     let cleaned = cleaned.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.' || c == ' ');
     match cleaned {
         "references"
