@@ -23,7 +23,7 @@ pub const VERSION: u32 = 1;
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Accepted {
-    /// The file, as linted, with `/` separators and no leading `./`.
+    /// The file, relative to the baseline file's directory, `/`-separated.
     pub path: String,
     /// The rule's code.
     pub code: String,
@@ -43,6 +43,11 @@ pub struct Baseline {
     pub findings: Vec<Accepted>,
     #[serde(skip)]
     index: HashSet<(String, String, String)>,
+    /// Paths are stored relative to this directory (the baseline file's), so
+    /// a run from another directory, or with other spellings of the same
+    /// paths, matches the same findings.
+    #[serde(skip)]
+    root: std::path::PathBuf,
 }
 
 /// A baseline file that cannot be used.
@@ -76,23 +81,33 @@ pub enum BaselineError {
     },
 }
 
-/// How paths are compared: `./a/b.txt` and `a\b.txt` are `a/b.txt`.
-pub fn normalise_path(path: &str) -> String {
-    let path = path.replace('\\', "/");
-    let mut path = path.as_str();
-    while let Some(rest) = path.strip_prefix("./") {
-        path = rest;
-    }
-    path.to_owned()
+/// The directory a baseline file's paths are relative to.
+fn root_of(baseline_file: &Path) -> std::path::PathBuf {
+    crate::config::absolute_path(baseline_file.parent().unwrap_or(Path::new("")))
 }
 
 impl Baseline {
-    /// An empty baseline.
-    pub fn new() -> Self {
+    /// An empty baseline to be written to `file`.
+    pub fn new(file: &Path) -> Self {
         Baseline {
             version: VERSION,
+            root: root_of(file),
             ..Baseline::default()
         }
+    }
+
+    /// How a linted file is named in the baseline: relative to the baseline
+    /// file's directory, `/`-separated, `.` and `..` resolved; absolute when
+    /// outside it.
+    pub fn key(&self, path: &str) -> String {
+        let absolute = crate::config::absolute_path(Path::new(path));
+        let relative = absolute.strip_prefix(&self.root).unwrap_or(&absolute);
+        relative
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/")
+            .replace("//", "/")
     }
 
     /// Reads a baseline file.
@@ -105,7 +120,7 @@ impl Baseline {
         Baseline::parse(&name, &text)
     }
 
-    /// Parses baseline `text` read from `name`.
+    /// Parses baseline `text` read from the file `name`.
     pub fn parse(name: &str, text: &str) -> Result<Self, BaselineError> {
         let mut baseline: Baseline =
             serde_json::from_str(text).map_err(|source| BaselineError::Parse {
@@ -118,6 +133,7 @@ impl Baseline {
                 found: baseline.version,
             });
         }
+        baseline.root = root_of(Path::new(name));
         baseline.index = baseline
             .findings
             .iter()
@@ -128,7 +144,7 @@ impl Baseline {
 
     /// Accepts every finding of `report`.
     pub fn record(&mut self, report: &FileReport) {
-        let path = normalise_path(&report.path);
+        let path = self.key(&report.path);
         for d in &report.diagnostics {
             self.findings.push(Accepted {
                 path: path.clone(),
@@ -144,7 +160,7 @@ impl Baseline {
         if self.index.is_empty() {
             return 0;
         }
-        let path = normalise_path(&report.path);
+        let path = self.key(&report.path);
         let before = report.diagnostics.len();
         report.diagnostics.retain(|d| {
             !self
@@ -186,7 +202,7 @@ mod tests {
     #[test]
     fn hides_recorded_findings_after_unrelated_edits() {
         let before = "Claim.[2]\n\nReferences\n  1. ^ A.\n";
-        let mut baseline = Baseline::new();
+        let mut baseline = Baseline::new(Path::new("b.json"));
         baseline.record(&report("./a.txt", before));
         assert!(!baseline.is_empty());
         let baseline = Baseline::parse("b.json", &baseline.to_json()).unwrap();

@@ -216,8 +216,23 @@ pub struct Overrides {
     pub input_format: Option<Format>,
     /// `--overkill-max`.
     pub overkill_max: Option<usize>,
-    /// `--fail-on` (or `--deny warnings`).
+    /// `--fail-on`: replaces the file's `fail-on`.
     pub fail_on: Option<FailOn>,
+    /// `--deny warnings`: warnings fail the run too, whatever else does.
+    pub deny_warnings: bool,
+}
+
+impl Overrides {
+    /// The run's `fail-on` given the file's: `--fail-on` replaces it;
+    /// `--deny warnings` only ever makes it stricter.
+    fn fail_on(&self, file: Option<FailOn>) -> Severity {
+        let level = self.fail_on.or(file).unwrap_or(FailOn::Error).severity();
+        if self.deny_warnings {
+            level.min(Severity::Warning)
+        } else {
+            level
+        }
+    }
 }
 
 /// A config file that cannot be used, pointing at the offending text.
@@ -319,7 +334,7 @@ impl Config {
         Ok(Config {
             path: None,
             root,
-            fail_on: overrides.fail_on.unwrap_or(FailOn::Error).severity(),
+            fail_on: overrides.fail_on(None),
             online: crate::online::OnlineSettings::default(),
             selection,
             settings,
@@ -357,10 +372,7 @@ impl Config {
                 "see `citelint config --schema` or the README for every key and its type",
             )
         })?;
-        let root = path
-            .parent()
-            .map(|p| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()))
-            .unwrap_or_default();
+        let root = absolute_path(path.parent().unwrap_or(Path::new("")));
 
         let selectors =
             |list: &Option<Vec<Spanned<String>>>| -> Result<Vec<String>, Box<ConfigError>> {
@@ -497,11 +509,7 @@ impl Config {
             online,
             path: Some(path.to_path_buf()),
             root,
-            fail_on: overrides
-                .fail_on
-                .or(parsed.fail_on)
-                .unwrap_or(FailOn::Error)
-                .severity(),
+            fail_on: overrides.fail_on(parsed.fail_on),
             selection,
             settings,
             per_file_ignores,
@@ -513,21 +521,24 @@ impl Config {
 
     /// `path` relative to the config's directory, for glob matching.
     fn relative<'p>(&self, path: &'p Path) -> Cow<'p, Path> {
-        let absolute = match std::path::absolute(path) {
-            Ok(absolute) => absolute,
-            Err(_) => return Cow::Borrowed(path),
-        };
+        let absolute = absolute_path(path);
         match absolute.strip_prefix(&self.root) {
             Ok(relative) => Cow::Owned(relative.to_path_buf()),
             Err(_) => Cow::Owned(absolute),
         }
     }
 
-    /// Whether `exclude` matches `path`.
+    /// Whether `exclude` matches `path` or a directory above it (as in
+    /// `.gitignore`, `exclude = ["drafts"]` excludes everything in `drafts/`).
     pub fn excludes(&self, path: &Path) -> bool {
-        self.exclude
-            .as_ref()
-            .is_some_and(|(_, set)| set.is_match(self.relative(path)))
+        let Some((_, set)) = &self.exclude else {
+            return false;
+        };
+        let relative = self.relative(path);
+        relative
+            .ancestors()
+            .take_while(|a| !a.as_os_str().is_empty() && *a != Path::new("/"))
+            .any(|a| set.is_match(a))
     }
 
     /// Whether a directory walk should lint `path`: by `include` when the
@@ -598,10 +609,36 @@ impl Config {
     }
 }
 
+/// `path` made absolute against the working directory, with `.` and `..`
+/// resolved lexically (no symlinks are followed, nothing need exist):
+/// `sub/../a.txt` and `./a.txt` are one path.
+pub fn absolute_path(path: &Path) -> PathBuf {
+    use std::path::Component;
+    // `std::path::absolute("")` is an error; the empty path is the parent
+    // of a bare file name, so it means the working directory.
+    let path = if path.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        path
+    };
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut clean = PathBuf::new();
+    for component in absolute.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                clean.pop();
+            }
+            other => clean.push(other),
+        }
+    }
+    clean
+}
+
 /// The closest config file at or above `dir`, stopping at the repository
 /// root (the first directory that holds `.git`).
 pub fn find_config_file(dir: &Path) -> Option<PathBuf> {
-    let mut dir = std::path::absolute(dir).ok()?;
+    let mut dir = absolute_path(dir);
     loop {
         if let Some(file) = config_file_in(&dir) {
             return Some(file);
@@ -882,9 +919,7 @@ impl Resolver {
 
     /// [`find_config_file`], remembering every directory on the way up.
     fn search(&self, dir: &Path) -> Option<PathBuf> {
-        let Ok(start) = std::path::absolute(dir) else {
-            return find_config_file(dir);
-        };
+        let start = absolute_path(dir);
         let mut pending = Vec::new();
         let mut at = start.as_path();
         let found = loop {

@@ -41,9 +41,15 @@ impl Repo {
 
     /// Runs citelint in the repository; returns (exit code, stdout, stderr).
     fn run(&self, args: &[&str]) -> (i32, String, String) {
+        self.run_in("", args, None)
+    }
+
+    /// Runs citelint in a directory of the repository, with optional input.
+    fn run_in(&self, dir: &str, args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
         let output = Command::cargo_bin("citelint")
             .unwrap()
-            .current_dir(self.root.path())
+            .current_dir(self.root.path().join(dir))
+            .write_stdin(stdin.unwrap_or(""))
             .env_remove("CITELINT_OUTPUT_FORMAT")
             .env_remove("GITHUB_STEP_SUMMARY")
             .env("NO_COLOR", "1")
@@ -422,4 +428,85 @@ fn online_table_turns_the_pass_on_and_flags_override_it() {
         stderr.contains("unknown field `host-concurency`"),
         "{stderr}"
     );
+}
+
+#[test]
+fn paths_are_compared_whatever_their_spelling() {
+    let repo = Repo::new();
+    repo.write(
+        "citelint.toml",
+        "exclude = [\"drafts\"]\n[per-file-ignores]\n\"sub/deep/**\" = [\"CIT002\"]\n",
+    )
+    .write("sub/deep/a.txt", BROKEN)
+    .write("drafts/d.txt", BROKEN)
+    .write("b.txt", BROKEN);
+
+    // A directory named without `/**` is excluded with what is in it, also
+    // for standard input named after an excluded file.
+    let (_, findings) = repo.findings(&[]);
+    assert_eq!(
+        findings,
+        [
+            "CIT001 b.txt:1",
+            "CIT002 b.txt:4",
+            "CIT001 sub/deep/a.txt:1"
+        ]
+    );
+    let (code, stdout, _) = repo.run_in(
+        "",
+        &["check", "--stdin-filename", "drafts/d.txt", "-"],
+        Some(BROKEN),
+    );
+    assert_eq!((code, stdout.contains("CIT001")), (0, false), "{stdout}");
+
+    // `--config ..` from a subdirectory still anchors globs at the config.
+    let (_, stdout, _) = repo.run_in(
+        "sub",
+        &[
+            "check",
+            "--format",
+            "concise",
+            "--config",
+            "../citelint.toml",
+            "deep/a.txt",
+        ],
+        None,
+    );
+    assert!(!stdout.contains("CIT002"), "{stdout}");
+
+    // One file named three ways is linted once.
+    let absolute = repo.path("b.txt").display().to_string();
+    let (_, findings) = repo.findings(&["b.txt", "./b.txt", &absolute]);
+    assert_eq!(findings.len(), 2, "{findings:?}");
+
+    // A baseline written at the top matches when run from a subdirectory.
+    let (code, _, _) = repo.run(&["check", "--write-baseline", "base.json", "sub"]);
+    assert_eq!(code, 0);
+    let (code, stdout, stderr) = repo.run_in(
+        "sub",
+        &[
+            "check",
+            "--format",
+            "concise",
+            "--baseline",
+            "../base.json",
+            "deep/a.txt",
+        ],
+        None,
+    );
+    assert_eq!(code, 0, "{stdout}");
+    assert!(stderr.contains("1 finding hidden"), "{stderr}");
+}
+
+#[test]
+fn deny_warnings_never_loosens_fail_on() {
+    let repo = Repo::new();
+    repo.write(
+        "citelint.toml",
+        "fail-on = \"info\"\nselect = [\"CIT002\"]\n[severity]\nCIT002 = \"info\"\n",
+    )
+    .write("a.txt", BROKEN);
+    assert_eq!(repo.findings(&[]).0, 1);
+    assert_eq!(repo.findings(&["--deny", "warnings"]).0, 1);
+    assert_eq!(repo.findings(&["--fail-on", "warning"]).0, 0);
 }

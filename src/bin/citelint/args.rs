@@ -178,8 +178,9 @@ pub struct CheckArgs {
     #[arg(long)]
     pub exit_zero: bool,
 
-    /// Treat warnings as failures: `--deny warnings` (the same as `--fail-on warning`).
-    #[arg(long, value_enum, conflicts_with = "fail_on")]
+    /// Treat warnings as failures: `--deny warnings` (never less strict than
+    /// the config's fail-on).
+    #[arg(long, value_enum)]
     pub deny: Option<Deny>,
 
     /// The file name to report (and detect the format from) for standard input.

@@ -99,12 +99,11 @@ pub fn collect(
     (inputs, problems)
 }
 
-/// A path with `.` components dropped and separators normalised, for
-/// comparing two spellings of one file without asking the file system.
+/// A path made absolute with `.` and `..` resolved, for comparing two
+/// spellings of one file (`a.txt`, `./a.txt`, `$PWD/a.txt`) without asking
+/// the file system.
 fn lexical(path: &Path) -> PathBuf {
-    path.components()
-        .filter(|c| !matches!(c, std::path::Component::CurDir))
-        .collect()
+    citelint::config::absolute_path(path)
 }
 
 /// Walks `dir` on several threads (the `ignore` crate's parallel walker).

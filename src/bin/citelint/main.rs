@@ -79,12 +79,11 @@ fn overrides(flags: &RuleFlags, deny: Option<Deny>) -> Result<Overrides, String>
         Some(Ok(format)) => Some(format),
         Some(Err(message)) => return Err(message),
     };
-    let fail_on = match (flags.fail_on, deny) {
-        (Some(FailOnLevel::Error), _) => Some(FailOn::Error),
-        (Some(FailOnLevel::Warning), _) | (None, Some(Deny::Warnings)) => Some(FailOn::Warning),
-        (Some(FailOnLevel::Info), _) => Some(FailOn::Info),
-        (None, None) => None,
-    };
+    let fail_on = flags.fail_on.map(|level| match level {
+        FailOnLevel::Error => FailOn::Error,
+        FailOnLevel::Warning => FailOn::Warning,
+        FailOnLevel::Info => FailOn::Info,
+    });
     Ok(Overrides {
         select: flags.select.clone(),
         extend_select: flags.extend_select.clone(),
@@ -92,6 +91,7 @@ fn overrides(flags: &RuleFlags, deny: Option<Deny>) -> Result<Overrides, String>
         input_format,
         overkill_max: flags.overkill_max,
         fail_on,
+        deny_warnings: deny == Some(Deny::Warnings),
     })
 }
 
@@ -152,7 +152,7 @@ fn check(args: CheckArgs) -> io::Result<u8> {
             Err(err) => return usage_error(err),
         },
     };
-    let mut recorded = args.write_baseline.as_ref().map(|_| Baseline::new());
+    let mut recorded = args.write_baseline.as_deref().map(Baseline::new);
     // The online pass is one for the whole run: it takes the `[online]`
     // table of the config that applies to the working directory (a broken
     // config is reported with its files), then the flags.
@@ -242,6 +242,14 @@ fn check(args: CheckArgs) -> io::Result<u8> {
                 let Ok(config) = resolver.config_for(path) else {
                     return Ok(Linted::BadConfig);
                 };
+                // Standard input named as an excluded file (editors and
+                // hooks pass the name) is not linted either.
+                if matches!(input, files::Input::Stdin)
+                    && args.stdin_filename.is_some()
+                    && config.excludes(path)
+                {
+                    return Ok(Linted::Skipped);
+                }
                 let Some(source) =
                     files::read(input, args.stdin_filename.as_deref(), args.max_file_size)?
                 else {
