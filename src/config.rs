@@ -613,7 +613,6 @@ impl Config {
 /// resolved lexically (no symlinks are followed, nothing need exist):
 /// `sub/../a.txt` and `./a.txt` are one path.
 pub fn absolute_path(path: &Path) -> PathBuf {
-    use std::path::Component;
     // `std::path::absolute("")` is an error; the empty path is the parent
     // of a bare file name, so it means the working directory.
     let path = if path.as_os_str().is_empty() {
@@ -621,14 +620,23 @@ pub fn absolute_path(path: &Path) -> PathBuf {
     } else {
         path
     };
-    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    lexically_clean(&std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()))
+}
+
+/// `path` with `.` dropped and `..` taking off the component before it,
+/// without asking the file system (a `..` with nothing before it stays).
+pub fn lexically_clean(path: &Path) -> PathBuf {
+    use std::path::Component;
     let mut clean = PathBuf::new();
-    for component in absolute.components() {
+    for component in path.components() {
         match component {
             Component::CurDir => {}
-            Component::ParentDir => {
+            Component::ParentDir
+                if matches!(clean.components().next_back(), Some(Component::Normal(_))) =>
+            {
                 clean.pop();
             }
+            Component::ParentDir if clean.has_root() => {}
             other => clean.push(other),
         }
     }

@@ -396,8 +396,14 @@ pub fn render(
 /// that cannot be made relative are returned whole.
 fn repo_path<'a>(path: &'a str, root: Option<&Path>) -> Cow<'a, str> {
     let as_given = Path::new(path);
-    let relative = match root {
-        Some(root) if as_given.is_absolute() => as_given.strip_prefix(root).ok(),
+    // Under a root, `../x` that leaves it is reported by its absolute path
+    // (SARIF consumers cannot place a `%SRCROOT%`-relative `..`).
+    let joined = root.map(|root| crate::config::lexically_clean(&root.join(as_given)));
+    let relative = match (root, &joined) {
+        (Some(root), Some(joined)) => match joined.strip_prefix(root) {
+            Ok(relative) => Some(relative),
+            Err(_) => return Cow::Owned(joined.to_string_lossy().into_owned()),
+        },
         _ => None,
     };
     let Some(relative) = relative.or((!as_given.is_absolute()).then_some(as_given)) else {
@@ -447,6 +453,8 @@ mod tests {
         );
         assert_eq!(repo_path("/work/repo/a.txt", None), "/work/repo/a.txt");
         assert_eq!(repo_path("../up/a.txt", None), "../up/a.txt");
+        assert_eq!(repo_path("../up/a.txt", Some(root)), "/work/up/a.txt");
+        assert_eq!(repo_path("docs/../a.txt", Some(root)), "a.txt");
     }
 
     #[test]
