@@ -187,6 +187,13 @@ pub struct ConfigFile {
     pub citation_overkill: Option<OverkillOptions>,
     /// Options of `maintenance-tag` (CIT012).
     pub maintenance_tag: Option<MaintenanceTagOptions>,
+    /// Hosts whose links are archive captures, not originals, replacing the
+    /// built-in list (Wayback, archive.today and mirrors, WebCite, …). An
+    /// entry is a host (`perma.cc`, which covers its subdomains) or a host and
+    /// path prefix (`webarchive.example.org/wayback`).
+    pub archive_hosts: Option<Vec<String>>,
+    /// Archive hosts in addition to the built-in list (or to `archive-hosts`).
+    pub extend_archive_hosts: Option<Vec<String>>,
     /// The online pass (`check --online`): `enabled = true` turns it on;
     /// limits, timeouts, cache and endpoints. Read from the config that
     /// applies to the working directory; flags override it.
@@ -477,6 +484,15 @@ impl Config {
         }
         if let Some(max) = overrides.overkill_max {
             settings.rule_options.overkill_max = max;
+        }
+        if let Some(hosts) = &parsed.archive_hosts {
+            settings.rule_options.archive_hosts = hosts.clone();
+        }
+        if let Some(hosts) = &parsed.extend_archive_hosts {
+            settings
+                .rule_options
+                .archive_hosts
+                .extend(hosts.iter().cloned());
         }
         if let Some(options) = &parsed.maintenance_tag {
             let mut tags: Vec<String> = match &options.tags {

@@ -133,6 +133,19 @@ fn url_end(text: &str, from: usize) -> usize {
     let bytes = text.as_bytes();
     let mut depth = 0usize;
     let mut i = from;
+    // An IPv6 literal host: `http://[::1]:8080/`.
+    if bytes.get(from) == Some(&b'[') {
+        let literal = bytes[from + 1..]
+            .iter()
+            .take(48)
+            .position(|&b| !(b.is_ascii_hexdigit() || matches!(b, b':' | b'.')));
+        match literal {
+            Some(len) if len > 0 && bytes.get(from + 1 + len) == Some(&b']') => {
+                i = from + len + 2;
+            }
+            _ => return from,
+        }
+    }
     while i < bytes.len() {
         let b = bytes[i];
         if b.is_ascii() {
@@ -501,6 +514,11 @@ fn repair_original(original: &str) -> Option<String> {
     let original = original.trim();
     if original.is_empty() {
         return None;
+    }
+    // `/web/2016…/https%3A%2F%2Fx.org%2Fd`: an original encoded whole.
+    let lower = original.get(..8).unwrap_or(original).to_ascii_lowercase();
+    if lower.starts_with("http%3a") || lower.starts_with("https%3a") {
+        return repair_original(&percent_decode(original));
     }
     if let Some((scheme, rest)) = original.split_once(':')
         && (scheme.eq_ignore_ascii_case("http") || scheme.eq_ignore_ascii_case("https"))

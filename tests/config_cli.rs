@@ -323,6 +323,8 @@ fn config_show_and_schema() {
         "citation-overkill",
         "maintenance-tag",
         "online",
+        "archive-hosts",
+        "extend-archive-hosts",
     ] {
         assert!(
             parsed["properties"].get(key).is_some(),
@@ -509,4 +511,44 @@ fn deny_warnings_never_loosens_fail_on() {
     assert_eq!(repo.findings(&[]).0, 1);
     assert_eq!(repo.findings(&["--deny", "warnings"]).0, 1);
     assert_eq!(repo.findings(&["--fail-on", "warning"]).0, 0);
+}
+
+#[test]
+fn archive_hosts_are_configurable() {
+    let repo = Repo::new();
+    // A capture on a local archive host wraps another page than the entry
+    // cites: with the host configured, archive-target-mismatch sees it.
+    let article = "Claim.[1]\n\nReferences\n  1. ^ \"T\". https://news.example.org/story. \
+                   Archived at https://archive.example.net/20160603000000/https://other.example.org/x.\n";
+    repo.write("a.txt", article);
+    let (_, findings) = repo.findings(&[]);
+    assert!(
+        !findings.iter().any(|f| f.starts_with("CIT022")),
+        "{findings:?}"
+    );
+    repo.write(
+        "citelint.toml",
+        "extend-archive-hosts = [\"archive.example.net\"]\n",
+    );
+    let (_, findings) = repo.findings(&[]);
+    assert!(
+        findings.iter().any(|f| f.starts_with("CIT022")),
+        "{findings:?}"
+    );
+}
+
+#[test]
+fn the_readme_example_config_is_valid() {
+    let readme =
+        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let start = readme
+        .find("```toml\n# citelint.toml\n")
+        .expect("the README has the example config");
+    let body = &readme[start + "```toml\n".len()..];
+    let example = &body[..body.find("```").unwrap()];
+    let repo = Repo::new();
+    repo.write("citelint.toml", example).write("a.txt", CLEAN);
+    let (code, stdout, stderr) = repo.run(&["config", "--show", "a.txt"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("fail-on: warning"), "{stdout}");
 }

@@ -371,3 +371,24 @@ fn days_between_counts_whole_days() {
     assert_eq!(days_between(date(2016, 6, 4), date(2016, 6, 3)), -1);
     assert_eq!(days_between(date(2016, 6, 3), date(2017, 6, 3)), 365);
 }
+
+#[test]
+fn ipv6_literal_hosts() {
+    assert_eq!(
+        urls("At http://[::ffff:127.0.0.1]:8741/ok and http://[2001:db8::1]/p. Not http://[zz]/x"),
+        [
+            "http://[::ffff:127.0.0.1]:8741/ok",
+            "http://[2001:db8::1]/p"
+        ]
+    );
+}
+
+#[test]
+fn wayback_original_encoded_whole() {
+    let capture = archive("https://web.archive.org/web/20160603000000/https%3A%2F%2Fx.org%2Fd");
+    assert_eq!(capture.original.as_deref(), Some("https://x.org/d"));
+    assert_eq!(
+        comparable("https://web.archive.org/web/20160603000000/https%3A%2F%2Fx.org%2Fd"),
+        comparable("https://x.org/d")
+    );
+}

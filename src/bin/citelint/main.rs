@@ -261,8 +261,12 @@ fn check(args: CheckArgs) -> io::Result<u8> {
                     // those that have links) until the online pass has run
                     // over the links of all of them.
                     let (mut report, mut doc) = citelint::lint_document(&source, &settings);
-                    let entries =
-                        online::cited_entries(&doc, source.text(), &online_settings.wayback_url);
+                    let entries = online::cited_entries(
+                        &doc,
+                        source.text(),
+                        &online_settings.wayback_url,
+                        &settings.rule_options.archive_hosts,
+                    );
                     if keep_text {
                         report.text = Some(source.text().into());
                     }

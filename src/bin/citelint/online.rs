@@ -35,14 +35,19 @@ pub struct Held {
 /// wrapped originals, timestamps, the stated access date). A capture under
 /// the configured `--wayback-url` (a local stand-in in tests) counts as a
 /// Wayback capture too.
-pub fn cited_entries(doc: &Document, text: &str, wayback_url: &str) -> Vec<CitedEntry> {
+pub fn cited_entries(
+    doc: &Document,
+    text: &str,
+    wayback_url: &str,
+    archive_hosts: &[String],
+) -> Vec<CitedEntry> {
     let wayback_base = wayback_url.trim_end_matches('/');
     doc.entries
         .iter()
         .enumerate()
         .filter(|(_, entry)| !entry.links.is_empty())
         .map(|(id, entry)| {
-            let found = links::entry_links(doc, id, text, links::DEFAULT_ARCHIVE_HOSTS);
+            let found = links::entry_links(doc, id, text, archive_hosts);
             let access_date = found.access_date.map(|d| d.date);
             CitedEntry {
                 key: Some(entry.key.to_string()),
@@ -238,7 +243,12 @@ mod tests {
         let text = "Claim.[1][2]\n\nReferences\n  1. ^ Report. Retrieved 3 May 2016. https://example.org/a.\n  2. ^ Copy https://web.archive.org/web/20160603000000/https://example.org/b (archived).\n";
         let source = SourceFile::from_text("a.txt", text);
         let (_, doc) = citelint::lint_document(&source, &citelint::Settings::default());
-        let entries = cited_entries(&doc, text, "http://127.0.0.1:9");
+        let entries = cited_entries(
+            &doc,
+            text,
+            "http://127.0.0.1:9",
+            &links::default_archive_hosts(),
+        );
         assert_eq!(entries.len(), 2);
         let first = &entries[0].links[0];
         assert_eq!(first.url, "https://example.org/a");
