@@ -552,3 +552,46 @@ fn the_readme_example_config_is_valid() {
     assert_eq!(code, 0, "{stderr}");
     assert!(stdout.contains("fail-on: warning"), "{stdout}");
 }
+
+#[test]
+fn every_suppression_form_through_the_binary() {
+    // The fixtures of tests/suppressions.rs (disable/enable regions, bare
+    // disable with a single-rule enable, disable-line, disable-next-line,
+    // disable-file, comments in code), run through the built binary.
+    let output = Command::cargo_bin("citelint")
+        .unwrap()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args([
+            "check",
+            "--isolated",
+            "--format",
+            "concise",
+            "fixtures/suppressions",
+        ])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let found: Vec<String> = stdout
+        .lines()
+        .map(|line| {
+            let (place, rest) = line.split_once(": ").unwrap();
+            let code = rest.split(' ').next().unwrap();
+            format!("{code} {}", place.rsplit_once(':').unwrap().0)
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            "CIT001 fixtures/suppressions/comments.html:6",
+            "CIT017 fixtures/suppressions/comments.html:6",
+            "CIT012 fixtures/suppressions/comments.wiki:4",
+            "CIT017 fixtures/suppressions/comments.wiki:6",
+            "CIT001 fixtures/suppressions/regions.md:8",
+            "CIT001 fixtures/suppressions/regions.md:13",
+            "CIT001 fixtures/suppressions/regions.md:18",
+            "CIT001 fixtures/suppressions/regions.md:21",
+            "CIT002 fixtures/suppressions/regions.md:30",
+        ]
+    );
+    assert_eq!(output.status.code(), Some(1));
+}
