@@ -165,6 +165,60 @@ async fn alive_dead_and_soft_dead_pages() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn headlines_error_like_paths_home_pages_and_shortlinks_are_not_soft_dead() {
+    // Another site (127.0.0.2 is loopback too): a shortlink's target.
+    let other = TestServer::start("127.0.0.2", |_, _, _| Reply::status(200)).await;
+    let other_root = other.url("/");
+    let server = TestServer::start("127.0.0.1", move |_, path, _| match path {
+        // A news article whose headline says "not found".
+        "/climber" => Reply::redirect(301, "/news/climber"),
+        "/news/climber" => Reply::status(200)
+            .body("<title>Missing climber not found, police say - Example News</title>"),
+        // A path that merely contains 404.
+        "/route-404-reopens-old" => Reply::redirect(301, "/route-404-reopens"),
+        "/route-404-reopens" => Reply::status(200).body("<title>Route 404 reopens</title>"),
+        // A home page under another name.
+        "/index.html" => Reply::redirect(301, "/"),
+        "/" => Reply::status(200).body("<title>Example</title>"),
+        // A shortlink to another site's home page.
+        "/x" => Reply::redirect(301, &other_root),
+        // True positives still count.
+        "/gone-article" => Reply::redirect(301, "/"),
+        "/retired" => Reply::redirect(302, "/errors/404.php"),
+        "/errors/404.php" => Reply::status(200),
+        "/story" => Reply::redirect(302, "/landing"),
+        "/landing" => Reply::status(200).body("<title>404 - Page Not Found | Example</title>"),
+        _ => Reply::status(500),
+    })
+    .await;
+    let paths = [
+        "/climber",
+        "/route-404-reopens-old",
+        "/index.html",
+        "/x",
+        "/gone-article",
+        "/retired",
+        "/story",
+    ];
+    let entries: Vec<_> = paths
+        .iter()
+        .map(|p| entry(vec![link(&server.url(p))]))
+        .collect();
+    let results = run(settings(), &entries).await;
+    let v = |p: &str| verdict(&results, &server.url(p));
+    assert_eq!(v("/climber"), (Verdict::Alive, "200".into()));
+    assert_eq!(v("/route-404-reopens-old"), (Verdict::Alive, "200".into()));
+    assert_eq!(v("/index.html"), (Verdict::Alive, "200".into()));
+    assert_eq!(v("/x"), (Verdict::Alive, "200".into()));
+    assert_eq!(
+        v("/gone-article"),
+        (Verdict::Dead, "redirect-to-root".into())
+    );
+    assert_eq!(v("/retired"), (Verdict::Dead, "soft-404".into()));
+    assert_eq!(v("/story"), (Verdict::Dead, "soft-404".into()));
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn retry_after_in_seconds_pauses_the_whole_host() {
     let server = TestServer::start("127.0.0.1", |_, path, nth| match (path, nth) {
         ("/busy", 0) => Reply::status(429).header("Retry-After", "1"),

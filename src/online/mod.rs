@@ -608,7 +608,11 @@ impl Checker {
                 outcome.status = response.status.to_string();
                 outcome.verdict = match response.status {
                     200..=299 => {
-                        if redirected && verdict::is_root(&final_url) && !verdict::is_root(url) {
+                        if redirected
+                            && verdict::is_root(&final_url)
+                            && !verdict::is_home_page(url)
+                            && verdict::same_site(url, &final_url)
+                        {
                             outcome.status = "redirect-to-root".into();
                             Verdict::Dead
                         } else if verdict::is_soft_404(
