@@ -257,6 +257,52 @@ async fn retry_after_in_seconds_pauses_the_whole_host() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_retry_after_over_the_cap_gives_the_host_up_for_the_run() {
+    let server = TestServer::start("127.0.0.1", |_, _, _| {
+        Reply::status(429).header("Retry-After", "3600")
+    })
+    .await;
+    let other = TestServer::start("127.0.0.2", |_, _, _| Reply::status(200)).await;
+    let mut links: Vec<_> = (0..6)
+        .map(|i| link(&server.url(&format!("/p{i}"))))
+        .collect();
+    links.push(link(&other.url("/fine")));
+    let entries = vec![entry(links)];
+    let started = Instant::now();
+    let results = run(
+        OnlineSettings {
+            host_concurrency: 1,
+            max_retry_wait: 5.0,
+            ..settings()
+        },
+        &entries,
+    )
+    .await;
+    assert_eq!(
+        server.requests().len(),
+        1,
+        "told to wait an hour, the host was asked once"
+    );
+    for i in 0..6 {
+        assert_eq!(
+            verdict(&results, &server.url(&format!("/p{i}"))),
+            (Verdict::Unknown, "retry-after-too-long".into())
+        );
+    }
+    assert_eq!(
+        verdict(&results, &other.url("/fine")).0,
+        Verdict::Alive,
+        "other hosts are not affected"
+    );
+    assert!(started.elapsed() < Duration::from_secs(3));
+    let findings = results.findings(&entries[0], &RuleSet::default());
+    assert!(
+        findings.iter().filter(|f| f.code == "CIT034").count() == 6,
+        "{findings:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn retry_after_as_an_http_date_and_503_then_200() {
     let when = jiff::Timestamp::now() + jiff::SignedDuration::from_secs(2);
     let date = when.strftime("%a, %d %b %Y %H:%M:%S GMT").to_string();

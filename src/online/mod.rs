@@ -474,7 +474,9 @@ impl Checker {
 
     /// One request through the host's queue and the global limit, retried
     /// on 429, 5xx and transient failures. A 429 or 503 pauses the whole
-    /// host for `Retry-After` (or an exponential backoff with jitter).
+    /// host for `Retry-After` (or an exponential backoff with jitter); a
+    /// `Retry-After` over `max-retry-wait` gives the host up for the rest of
+    /// the run ([`Failure::RetryAfterTooLong`], unknown).
     async fn request(
         &self,
         class: HostClass,
@@ -489,7 +491,9 @@ impl Checker {
         let mut attempt = 0;
         loop {
             let result = {
-                let _host = host.acquire().await;
+                let Some(_host) = host.acquire().await else {
+                    return Err(Failure::RetryAfterTooLong);
+                };
                 let _slot = self
                     .inner
                     .global
@@ -503,13 +507,19 @@ impl Checker {
             };
             let retries_left = attempt < s.retries;
             match result {
+                // Told to wait longer than we will: give the host up for the
+                // rest of the run rather than ask it again for every URL.
+                Ok(response)
+                    if matches!(response.status, 429 | 503)
+                        && response.retry_after.is_some_and(|d| d > cap) =>
+                {
+                    host.give_up();
+                    return Err(Failure::RetryAfterTooLong);
+                }
                 Ok(response) if matches!(response.status, 429 | 503) && retries_left => {
                     let delay = response
                         .retry_after
                         .unwrap_or_else(|| verdict::backoff(base, attempt, cap));
-                    if delay > cap {
-                        return Ok(response);
-                    }
                     host.pause(delay);
                 }
                 Ok(response) if matches!(response.status, 500 | 502 | 504) && retries_left => {
