@@ -159,14 +159,7 @@ fn url_says_not_found(url: &Url) -> bool {
         .unwrap_or("")
         .to_ascii_lowercase();
     let stem = match last.rsplit_once('.') {
-        Some((stem, ext))
-            if matches!(
-                ext,
-                "html" | "htm" | "shtml" | "php" | "asp" | "aspx" | "jsp" | "cfm"
-            ) =>
-        {
-            stem
-        }
+        Some((stem, "html" | "htm" | "shtml" | "php" | "asp" | "aspx" | "jsp" | "cfm")) => stem,
         _ => last.as_str(),
     };
     let names_error_page = matches!(
