@@ -69,10 +69,9 @@ fn entry(links: Vec<CitedLink>) -> CitedEntry {
 async fn run(settings: OnlineSettings, entries: &[CitedEntry]) -> Results {
     let checker = Checker::new(settings).expect("valid settings");
     let refs: Vec<&CitedEntry> = entries.iter().collect();
-    checker
-        .run(&refs, Arc::new(NoProgress))
-        .await
-        .expect("cache works")
+    let results = checker.run(&refs, Arc::new(NoProgress)).await;
+    assert!(results.cache_problems.is_empty(), "cache works");
+    results
 }
 
 fn verdict(results: &Results, url: &str) -> (Verdict, String) {
@@ -165,6 +164,60 @@ async fn alive_dead_and_soft_dead_pages() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn headlines_error_like_paths_home_pages_and_shortlinks_are_not_soft_dead() {
+    // Another site (127.0.0.2 is loopback too): a shortlink's target.
+    let other = TestServer::start("127.0.0.2", |_, _, _| Reply::status(200)).await;
+    let other_root = other.url("/");
+    let server = TestServer::start("127.0.0.1", move |_, path, _| match path {
+        // A news article whose headline says "not found".
+        "/climber" => Reply::redirect(301, "/news/climber"),
+        "/news/climber" => Reply::status(200)
+            .body("<title>Missing climber not found, police say - Example News</title>"),
+        // A path that merely contains 404.
+        "/route-404-reopens-old" => Reply::redirect(301, "/route-404-reopens"),
+        "/route-404-reopens" => Reply::status(200).body("<title>Route 404 reopens</title>"),
+        // A home page under another name.
+        "/index.html" => Reply::redirect(301, "/"),
+        "/" => Reply::status(200).body("<title>Example</title>"),
+        // A shortlink to another site's home page.
+        "/x" => Reply::redirect(301, &other_root),
+        // True positives still count.
+        "/gone-article" => Reply::redirect(301, "/"),
+        "/retired" => Reply::redirect(302, "/errors/404.php"),
+        "/errors/404.php" => Reply::status(200),
+        "/story" => Reply::redirect(302, "/landing"),
+        "/landing" => Reply::status(200).body("<title>404 - Page Not Found | Example</title>"),
+        _ => Reply::status(500),
+    })
+    .await;
+    let paths = [
+        "/climber",
+        "/route-404-reopens-old",
+        "/index.html",
+        "/x",
+        "/gone-article",
+        "/retired",
+        "/story",
+    ];
+    let entries: Vec<_> = paths
+        .iter()
+        .map(|p| entry(vec![link(&server.url(p))]))
+        .collect();
+    let results = run(settings(), &entries).await;
+    let v = |p: &str| verdict(&results, &server.url(p));
+    assert_eq!(v("/climber"), (Verdict::Alive, "200".into()));
+    assert_eq!(v("/route-404-reopens-old"), (Verdict::Alive, "200".into()));
+    assert_eq!(v("/index.html"), (Verdict::Alive, "200".into()));
+    assert_eq!(v("/x"), (Verdict::Alive, "200".into()));
+    assert_eq!(
+        v("/gone-article"),
+        (Verdict::Dead, "redirect-to-root".into())
+    );
+    assert_eq!(v("/retired"), (Verdict::Dead, "soft-404".into()));
+    assert_eq!(v("/story"), (Verdict::Dead, "soft-404".into()));
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn retry_after_in_seconds_pauses_the_whole_host() {
     let server = TestServer::start("127.0.0.1", |_, path, nth| match (path, nth) {
         ("/busy", 0) => Reply::status(429).header("Retry-After", "1"),
@@ -199,6 +252,52 @@ async fn retry_after_in_seconds_pauses_the_whole_host() {
         other - first >= Duration::from_millis(950),
         "the other URL of the paused host waited too: {:?}",
         other - first
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_retry_after_over_the_cap_gives_the_host_up_for_the_run() {
+    let server = TestServer::start("127.0.0.1", |_, _, _| {
+        Reply::status(429).header("Retry-After", "3600")
+    })
+    .await;
+    let other = TestServer::start("127.0.0.2", |_, _, _| Reply::status(200)).await;
+    let mut links: Vec<_> = (0..6)
+        .map(|i| link(&server.url(&format!("/p{i}"))))
+        .collect();
+    links.push(link(&other.url("/fine")));
+    let entries = vec![entry(links)];
+    let started = Instant::now();
+    let results = run(
+        OnlineSettings {
+            host_concurrency: 1,
+            max_retry_wait: 5.0,
+            ..settings()
+        },
+        &entries,
+    )
+    .await;
+    assert_eq!(
+        server.requests().len(),
+        1,
+        "told to wait an hour, the host was asked once"
+    );
+    for i in 0..6 {
+        assert_eq!(
+            verdict(&results, &server.url(&format!("/p{i}"))),
+            (Verdict::Unknown, "retry-after-too-long".into())
+        );
+    }
+    assert_eq!(
+        verdict(&results, &other.url("/fine")).0,
+        Verdict::Alive,
+        "other hosts are not affected"
+    );
+    assert!(started.elapsed() < Duration::from_secs(3));
+    let findings = results.findings(&entries[0], &RuleSet::default());
+    assert!(
+        findings.iter().filter(|f| f.code == "CIT034").count() == 6,
+        "{findings:?}"
     );
 }
 

@@ -169,3 +169,85 @@ async fn a_killed_run_resumes_without_rechecking_or_corruption() {
         "the second run finished the rest"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_corrupt_cache_is_a_warning_and_every_report_is_printed() {
+    let server = TestServer::start("127.0.0.1", |_, path, _| match path {
+        "/p2" => Reply::status(404),
+        _ => Reply::status(200),
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    // Two linked entries, and a citation of an entry that does not exist
+    // (CIT001, an offline error).
+    let text = article(&server.url(""), 2).replace("Claims.", "Claims.[9]");
+    std::fs::write(dir.path().join("a.txt"), text).unwrap();
+    // Not a database: pseudo-random bytes.
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    let junk: Vec<u8> = (0..5000)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state as u8
+        })
+        .collect();
+    std::fs::write(dir.path().join("cache.sqlite"), &junk).unwrap();
+    let (base, cdx) = (server.url(""), server.url("/cdx"));
+    let endpoints = [
+        "--wayback-url",
+        base.as_str(),
+        "--cdx-url",
+        cdx.as_str(),
+        "--availability-url",
+        "",
+    ];
+    let out = citelint(dir.path(), &endpoints)
+        .stdout(Stdio::piped())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "exit per findings\n{stderr}");
+    assert!(stdout.contains("CIT001"), "offline findings:\n{stdout}");
+    assert!(stdout.contains("CIT030"), "online findings:\n{stdout}");
+    assert!(
+        stderr.contains("warning: cache cache.sqlite: file is not a database")
+            && stderr.contains("not a citelint cache"),
+        "{stderr}"
+    );
+    assert_eq!(server.count("/p1"), 1, "the pass ran without the cache");
+    assert_eq!(
+        std::fs::read(dir.path().join("cache.sqlite")).unwrap(),
+        junk,
+        "the file was left alone"
+    );
+
+    let cache = |args: &[&str]| {
+        Command::new(assert_cmd::cargo::cargo_bin!("citelint"))
+            .current_dir(dir.path())
+            .arg("cache")
+            .args(args)
+            .args(["--cache-path", "cache.sqlite"])
+            .output()
+            .unwrap()
+    };
+    let stats = cache(&["stats"]);
+    assert_eq!(stats.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&stats.stderr);
+    assert!(
+        stderr.contains("cache.sqlite is not a citelint cache (file is not a database)"),
+        "{stderr}"
+    );
+    let clear = cache(&["clear"]);
+    assert_eq!(
+        clear.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&clear.stderr)
+    );
+    assert!(String::from_utf8_lossy(&clear.stdout).contains("was not a citelint cache"));
+    let stats = cache(&["stats"]);
+    assert_eq!(stats.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&stats.stdout).contains("links: 0 (0 alive, 0 dead)"));
+}

@@ -46,7 +46,41 @@ CREATE TABLE IF NOT EXISTS captures (
 #[error("cache {path}: {source}")]
 pub struct CacheError {
     path: PathBuf,
-    source: rusqlite::Error,
+    source: Problem,
+}
+
+/// What went wrong with the cache file.
+#[derive(Debug, thiserror::Error)]
+enum Problem {
+    #[error(transparent)]
+    Sqlite(#[from] rusqlite::Error),
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+}
+
+impl CacheError {
+    /// The cache file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// What went wrong, without the path (`file is not a database`).
+    pub fn reason(&self) -> String {
+        self.source.to_string()
+    }
+
+    /// The file is not a citelint cache at all: not an SQLite database, or
+    /// a damaged one. Such a file can only be deleted and started afresh.
+    pub fn is_not_a_cache(&self) -> bool {
+        matches!(
+            &self.source,
+            Problem::Sqlite(rusqlite::Error::SqliteFailure(e, _))
+                if matches!(
+                    e.code,
+                    rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt
+                )
+        )
+    }
 }
 
 /// What `citelint cache stats` prints.
@@ -86,9 +120,9 @@ impl Cache {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             let _ = std::fs::create_dir_all(dir);
         }
-        let wrap = |source| CacheError {
+        let wrap = |source: rusqlite::Error| CacheError {
             path: path.to_owned(),
-            source,
+            source: Problem::from(source),
         };
         let conn = Connection::open(path).map_err(wrap)?;
         conn.busy_timeout(std::time::Duration::from_secs(10))
@@ -107,7 +141,7 @@ impl Cache {
     fn wrap(&self, source: rusqlite::Error) -> CacheError {
         CacheError {
             path: self.path.clone(),
-            source,
+            source: source.into(),
         }
     }
 
@@ -195,9 +229,9 @@ impl Cache {
     /// Writes a batch of results in one transaction.
     pub(crate) fn write(&mut self, batch: &[Record]) -> Result<(), CacheError> {
         let path = self.path.clone();
-        let wrap = |source| CacheError {
+        let wrap = |source: rusqlite::Error| CacheError {
             path: path.clone(),
-            source,
+            source: Problem::from(source),
         };
         let tx = self.conn.transaction().map_err(wrap)?;
         for record in batch {
@@ -265,9 +299,9 @@ impl Cache {
         let cutoff = now - i64::from(max_age_days) * 86_400;
         let failures_cutoff = now - i64::from(keep_failures_days.max(max_age_days * 4)) * 86_400;
         let path = self.path.clone();
-        let wrap = |source| CacheError {
+        let wrap = |source: rusqlite::Error| CacheError {
             path: path.clone(),
-            source,
+            source: Problem::from(source),
         };
         let tx = self.conn.transaction().map_err(wrap)?;
         let mut removed = tx
@@ -285,6 +319,27 @@ impl Cache {
         tx.commit().map_err(wrap)?;
         self.conn.execute_batch("VACUUM").map_err(wrap)?;
         Ok(removed)
+    }
+
+    /// Deletes the file at `path` (with its `-wal` and `-shm` companions)
+    /// and opens a new, empty cache there: for a file that is not a cache
+    /// ([`CacheError::is_not_a_cache`]).
+    pub fn recreate(path: &Path) -> Result<Self, CacheError> {
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            let mut p = path.as_os_str().to_owned();
+            p.push(suffix);
+            match std::fs::remove_file(&p) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => {
+                    return Err(CacheError {
+                        path: path.to_owned(),
+                        source: e.into(),
+                    });
+                }
+            }
+        }
+        Cache::open(path)
     }
 
     /// Removes everything.

@@ -60,6 +60,10 @@ pub enum Failure {
     /// A TLS problem (certificate, handshake).
     #[error("TLS error: {0}")]
     Tls(String),
+    /// The host asked (`Retry-After`) to wait longer than `max-retry-wait`:
+    /// it is given up for the rest of the run.
+    #[error("the server asked to wait longer than max-retry-wait")]
+    RetryAfterTooLong,
     /// Anything else.
     #[error("{0}")]
     Other(String),
@@ -81,6 +85,7 @@ impl Failure {
             Failure::RedirectLoop => "redirect-loop",
             Failure::TooManyRedirects => "too-many-redirects",
             Failure::Tls(_) => "tls-error",
+            Failure::RetryAfterTooLong => "retry-after-too-long",
             Failure::Other(_) => "error",
         }
     }

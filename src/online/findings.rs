@@ -49,6 +49,9 @@ fn reason(outcome: &Outcome) -> String {
         "soft-404" => "the page it leads to says it is not found".into(),
         "timeout" => "the server did not answer in time".into(),
         "429" => "the server kept answering 429 Too Many Requests".into(),
+        "retry-after-too-long" => {
+            "the server asked (Retry-After) to wait longer than max-retry-wait; the host was not asked again this run".into()
+        }
         "private-address" => "it resolves to a private address (see --allow-private)".into(),
         other if other.parse::<u16>().is_ok() => format!("the server answered {other}"),
         other => other.replace('-', " "),

@@ -1,10 +1,12 @@
 //! Per-host politeness: a semaphore (requests in flight), a token bucket
 //! (requests per second, burst 1) and a pause that a 429 or 503 puts on the
-//! whole host, not only on the request that met it.
+//! whole host, not only on the request that met it. A host that asks for a
+//! longer pause than the run will wait is given up: its queued requests are
+//! not sent.
 
 use std::collections::HashMap;
 use std::num::NonZeroU32;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -29,6 +31,7 @@ pub(crate) struct Host {
     bucket: DefaultDirectRateLimiter,
     paused_until: Mutex<Option<Instant>>,
     waiting: AtomicUsize,
+    given_up: AtomicBool,
 }
 
 /// Held while a request to the host is in flight.
@@ -47,6 +50,7 @@ impl Host {
             bucket: RateLimiter::direct(quota),
             paused_until: Mutex::new(None),
             waiting: AtomicUsize::new(0),
+            given_up: AtomicBool::new(false),
         }
     }
 
@@ -60,10 +64,14 @@ impl Host {
         guard.filter(|until| *until > Instant::now())
     }
 
-    /// Waits for a free slot, a token and the end of any pause.
-    pub(crate) async fn acquire(&self) -> HostPermit {
+    /// Waits for a free slot, a token and the end of any pause; `None` when
+    /// the host has been given up (before or while waiting).
+    pub(crate) async fn acquire(&self) -> Option<HostPermit> {
         self.waiting.fetch_add(1, Ordering::Relaxed);
         let permit = loop {
+            if self.is_given_up() {
+                break None;
+            }
             if let Some(until) = self.pause_left() {
                 tokio::time::sleep_until(until).await;
             }
@@ -71,14 +79,28 @@ impl Host {
                 .acquire_owned()
                 .await
                 .expect("host semaphores are never closed");
+            if self.is_given_up() {
+                break None;
+            }
             self.bucket.until_ready().await;
-            // A pause may have started while this request waited.
-            if self.pause_left().is_none() {
-                break HostPermit { _slot: slot };
+            // A pause may have started (or the host been given up) while
+            // this request waited.
+            if self.pause_left().is_none() && !self.is_given_up() {
+                break Some(HostPermit { _slot: slot });
             }
         };
         self.waiting.fetch_sub(1, Ordering::Relaxed);
         permit
+    }
+
+    /// Gives the host up for the rest of the run: no more requests are sent.
+    pub(crate) fn give_up(&self) {
+        self.given_up.store(true, Ordering::Relaxed);
+    }
+
+    /// Whether [`Host::give_up`] was called.
+    pub(crate) fn is_given_up(&self) -> bool {
+        self.given_up.load(Ordering::Relaxed)
     }
 
     /// Holds every request to the host for `delay` (longest pause wins).
@@ -149,13 +171,16 @@ mod tests {
         let host = Host::new(4, 20.0);
         let start = Instant::now();
         for _ in 0..3 {
-            drop(host.acquire().await);
+            drop(host.acquire().await.unwrap());
         }
         // Burst 1 at 20/s: the second and third wait 50 ms each.
         assert!(start.elapsed() >= Duration::from_millis(95));
         host.pause(Duration::from_millis(150));
         let paused = Instant::now();
-        drop(host.acquire().await);
+        drop(host.acquire().await.unwrap());
         assert!(paused.elapsed() >= Duration::from_millis(140));
+        host.give_up();
+        assert!(host.acquire().await.is_none());
+        assert_eq!(host.waiting(), 0);
     }
 }

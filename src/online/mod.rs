@@ -173,6 +173,10 @@ pub struct Results {
     pub requests: u64,
     /// URLs answered from the cache.
     pub cached: u64,
+    /// Problems with the cache file. The run goes on without the cache from
+    /// the first one (or without it entirely when it could not be opened);
+    /// the caller decides how to tell the user.
+    pub cache_problems: Vec<Arc<CacheError>>,
 }
 
 impl Results {
@@ -300,26 +304,30 @@ impl Checker {
     /// Checks every unique URL of `entries`, then looks up archived copies
     /// of the dead ones. Results are written to the cache (when enabled) in
     /// batches as they come, so a killed run loses at most the last batch.
-    pub async fn run(
-        &self,
-        entries: &[&CitedEntry],
-        progress: Arc<dyn Progress>,
-    ) -> Result<Results, CacheError> {
+    ///
+    /// A cache that cannot be opened (not a database, corrupt, unwritable)
+    /// or fails during the run never stops the pass: it goes on without the
+    /// cache and the problem is in [`Results::cache_problems`].
+    pub async fn run(&self, entries: &[&CitedEntry], progress: Arc<dyn Progress>) -> Results {
         let settings = &self.inner.settings;
         let now = jiff::Timestamp::now().as_second();
-        let reader = if settings.cache {
-            Some(Cache::open(&settings.cache_path)?)
-        } else {
-            None
-        };
-        let writer = match settings.cache {
-            true => Some(Writer::start(Cache::open(&settings.cache_path)?)),
-            false => None,
-        };
         let mut results = Results {
             confirm_checks: settings.confirm_checks,
             confirm_days: settings.confirm_days,
             ..Results::default()
+        };
+        let (mut reader, writer) = if settings.cache {
+            let opened = Cache::open(&settings.cache_path)
+                .and_then(|reader| Ok((reader, Cache::open(&settings.cache_path)?)));
+            match opened {
+                Ok((reader, writer)) => (Some(reader), Some(Writer::start(writer))),
+                Err(problem) => {
+                    results.cache_problems.push(Arc::new(problem));
+                    (None, None)
+                }
+            }
+        } else {
+            (None, None)
         };
 
         // Phase 1: every unique URL once.
@@ -333,8 +341,13 @@ impl Checker {
         progress.add_total(jobs.len());
         let mut tasks = tokio::task::JoinSet::new();
         for (url, archive) in jobs {
-            let cached = match &reader {
-                Some(cache) => cache.get(&url)?,
+            let cached = match reader.as_ref().map(|cache| cache.get(&url)) {
+                Some(Ok(cached)) => cached,
+                Some(Err(problem)) => {
+                    results.cache_problems.push(Arc::new(problem));
+                    reader = None;
+                    None
+                }
                 None => None,
             };
             let prior = match cached {
@@ -401,13 +414,21 @@ impl Checker {
         let mut lookups = tokio::task::JoinSet::new();
         for (url, date) in wanted {
             let key = capture_key(&url, date);
-            if let Some(cache) = &reader
-                && let Some(found) = cache.capture(&key.0, &key.1, newer_than)?
+            match reader
+                .as_ref()
+                .map(|cache| cache.capture(&key.0, &key.1, newer_than))
             {
-                results.cached += 1;
-                progress.done(true);
-                results.captures.insert(key, found);
-                continue;
+                Some(Ok(Some(found))) => {
+                    results.cached += 1;
+                    progress.done(true);
+                    results.captures.insert(key, found);
+                    continue;
+                }
+                Some(Err(problem)) => {
+                    results.cache_problems.push(Arc::new(problem));
+                    reader = None;
+                }
+                Some(Ok(None)) | None => {}
             }
             let checker = self.clone();
             let sink = writer.as_ref().map(Writer::sender);
@@ -431,14 +452,16 @@ impl Checker {
                 results.captures.insert(key, found);
             }
         }
-        if let Some(writer) = writer {
-            writer.finish()?;
+        if let Some(writer) = writer
+            && let Err(problem) = writer.finish()
+        {
+            results.cache_problems.push(Arc::new(problem));
         }
         results.requests = self
             .inner
             .requests
             .load(std::sync::atomic::Ordering::Relaxed);
-        Ok(results)
+        results
     }
 
     /// Whether a cached outcome may be used without a new check.
@@ -474,7 +497,9 @@ impl Checker {
 
     /// One request through the host's queue and the global limit, retried
     /// on 429, 5xx and transient failures. A 429 or 503 pauses the whole
-    /// host for `Retry-After` (or an exponential backoff with jitter).
+    /// host for `Retry-After` (or an exponential backoff with jitter); a
+    /// `Retry-After` over `max-retry-wait` gives the host up for the rest of
+    /// the run ([`Failure::RetryAfterTooLong`], unknown).
     async fn request(
         &self,
         class: HostClass,
@@ -489,7 +514,9 @@ impl Checker {
         let mut attempt = 0;
         loop {
             let result = {
-                let _host = host.acquire().await;
+                let Some(_host) = host.acquire().await else {
+                    return Err(Failure::RetryAfterTooLong);
+                };
                 let _slot = self
                     .inner
                     .global
@@ -503,13 +530,19 @@ impl Checker {
             };
             let retries_left = attempt < s.retries;
             match result {
+                // Told to wait longer than we will: give the host up for the
+                // rest of the run rather than ask it again for every URL.
+                Ok(response)
+                    if matches!(response.status, 429 | 503)
+                        && response.retry_after.is_some_and(|d| d > cap) =>
+                {
+                    host.give_up();
+                    return Err(Failure::RetryAfterTooLong);
+                }
                 Ok(response) if matches!(response.status, 429 | 503) && retries_left => {
                     let delay = response
                         .retry_after
                         .unwrap_or_else(|| verdict::backoff(base, attempt, cap));
-                    if delay > cap {
-                        return Ok(response);
-                    }
                     host.pause(delay);
                 }
                 Ok(response) if matches!(response.status, 500 | 502 | 504) && retries_left => {
@@ -608,7 +641,11 @@ impl Checker {
                 outcome.status = response.status.to_string();
                 outcome.verdict = match response.status {
                     200..=299 => {
-                        if redirected && verdict::is_root(&final_url) && !verdict::is_root(url) {
+                        if redirected
+                            && verdict::is_root(&final_url)
+                            && !verdict::is_home_page(url)
+                            && verdict::same_site(url, &final_url)
+                        {
                             outcome.status = "redirect-to-root".into();
                             Verdict::Dead
                         } else if verdict::is_soft_404(

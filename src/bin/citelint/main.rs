@@ -332,11 +332,15 @@ fn check(args: CheckArgs) -> io::Result<u8> {
         Ok(())
     });
     written?;
+    // The online pass never costs the offline findings: a cache that cannot
+    // be used is a warning (the pass runs without it, see `run_pass`), and
+    // a pass that cannot run at all is an error (exit 2) after the reports.
+    let mut online_failed = false;
     if online {
         let show_progress = !args.online.no_progress;
         if let Err(message) = online::run_pass(&mut held, online_settings, show_progress) {
             eprintln!("citelint: error: online pass: {message}");
-            return Ok(EXIT_TROUBLE);
+            online_failed = true;
         }
         let mut reports = Vec::with_capacity(held.len());
         for h in held {
@@ -398,7 +402,7 @@ fn check(args: CheckArgs) -> io::Result<u8> {
             path.display()
         );
     }
-    if !problems.is_empty() || !config_errors.is_empty() {
+    if !problems.is_empty() || !config_errors.is_empty() || online_failed {
         return Ok(EXIT_TROUBLE);
     }
     // Writing a baseline accepts what was found.

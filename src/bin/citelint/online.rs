@@ -162,14 +162,21 @@ pub fn run_pass(
                 }
             })
         };
-        let results = checker
-            .run(&entries, Arc::new(Bar(bar.clone())))
-            .await
-            .map_err(|e| e.to_string());
+        let results = checker.run(&entries, Arc::new(Bar(bar.clone()))).await;
         ticker.abort();
         results
-    })?;
+    });
     bar.finish_and_clear();
+    for problem in &results.cache_problems {
+        let hint = if problem.is_not_a_cache() {
+            " (it is not a citelint cache; `citelint cache clear` deletes it and starts a new one)"
+        } else {
+            ""
+        };
+        eprintln!(
+            "citelint: warning: {problem}{hint}; the online pass went on without the cache, so nothing was read from or saved to it from then on"
+        );
+    }
     let findings: Vec<Vec<_>> = held
         .iter()
         .map(|h| match &h.links {
@@ -196,6 +203,33 @@ pub fn cache_command(action: CacheAction, path: &std::path::Path) -> io::Result<
     }
     let mut cache = match Cache::open(path) {
         Ok(cache) => cache,
+        // `clear` on a file that is not a cache (not a database, damaged):
+        // delete it and start a new one.
+        Err(err) if err.is_not_a_cache() && action == CacheAction::Clear => {
+            match Cache::recreate(path) {
+                Ok(_) => {
+                    writeln!(
+                        io::stdout().lock(),
+                        "cleared {}: it was not a citelint cache ({}), so it was deleted and a new, empty cache created",
+                        path.display(),
+                        err.reason()
+                    )?;
+                    return Ok(0);
+                }
+                Err(err) => {
+                    eprintln!("citelint: error: {err}");
+                    return Ok(2);
+                }
+            }
+        }
+        Err(err) if err.is_not_a_cache() => {
+            eprintln!(
+                "citelint: error: {} is not a citelint cache ({}); `citelint cache clear` deletes it and starts a new one",
+                path.display(),
+                err.reason()
+            );
+            return Ok(2);
+        }
         Err(err) => {
             eprintln!("citelint: error: {err}");
             return Ok(2);
