@@ -442,6 +442,15 @@ fn split(url: &str) -> Option<Parts<'_>> {
     })
 }
 
+/// Whether `host` is `domain` or one of its subdomains (`www.a.org` is
+/// within `a.org`; `xa.org` is not). Case-insensitive.
+pub fn host_within(host: &str, domain: &str) -> bool {
+    host.eq_ignore_ascii_case(domain)
+        || (host.len() > domain.len()
+            && host.as_bytes()[host.len() - domain.len() - 1] == b'.'
+            && host[host.len() - domain.len()..].eq_ignore_ascii_case(domain))
+}
+
 /// Classifies `url` with the [`DEFAULT_ARCHIVE_HOSTS`].
 pub fn classify(url: &str) -> LinkKind {
     classify_with(url, DEFAULT_ARCHIVE_HOSTS)
@@ -464,11 +473,7 @@ pub fn classify_with<H: AsRef<str>>(url: &str, archive_hosts: &[H]) -> LinkKind 
         let (entry_host, entry_path) = entry
             .split_once('/')
             .map_or((entry.as_str(), ""), |(h, p)| (h, p));
-        let host_matches = host == entry_host
-            || host
-                .strip_suffix(entry_host)
-                .is_some_and(|prefix| prefix.ends_with('.'));
-        if !host_matches {
+        if !host_within(host, entry_host) {
             return None;
         }
         if entry_path.is_empty() {

@@ -392,3 +392,11 @@ fn wayback_original_encoded_whole() {
         comparable("https://x.org/d")
     );
 }
+
+#[test]
+fn hosts_within_domains() {
+    assert!(host_within("web.archive.org", "archive.org"));
+    assert!(host_within("ARCHIVE.org", "archive.org"));
+    assert!(!host_within("xarchive.org", "archive.org"));
+    assert!(!host_within("org", "archive.org"));
+}

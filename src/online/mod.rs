@@ -250,29 +250,18 @@ struct Inner {
     requests: std::sync::atomic::AtomicU64,
 }
 
-/// Hosts whose replay traffic gets the archive rate.
-const ARCHIVE_HOSTS: &[&str] = &[
-    "web.archive.org",
-    "wayback.archive.org",
-    "archive.org",
-    "archive.today",
-    "archive.ph",
-    "archive.is",
-    "archive.li",
-    "archive.vn",
-    "archive.md",
-    "archive.fo",
-    "webcitation.org",
-    "www.webcitation.org",
-];
-
 impl Checker {
     /// A checker with `settings` (validated here).
     pub fn new(settings: OnlineSettings) -> Result<Self, String> {
         settings.validate()?;
         let http = Http::new(&settings)?;
-        let mut archive_hosts: Vec<String> =
-            ARCHIVE_HOSTS.iter().map(|h| (*h).to_owned()).collect();
+        // Replay traffic to a known archive (host or subdomain) gets the
+        // archive rate: the hosts of the offline pass's archive list.
+        let mut archive_hosts: Vec<String> = crate::links::DEFAULT_ARCHIVE_HOSTS
+            .iter()
+            .map(|entry| entry.split('/').next().unwrap_or(entry).to_owned())
+            .collect();
+        archive_hosts.dedup();
         if let Some(host) = Url::parse(&settings.wayback_url)
             .ok()
             .and_then(|u| u.host_str().map(str::to_owned))
@@ -487,7 +476,7 @@ impl Checker {
             .inner
             .archive_hosts
             .iter()
-            .any(|h| h.eq_ignore_ascii_case(host))
+            .any(|h| crate::links::host_within(host, h))
         {
             HostClass::Archive
         } else {
