@@ -1147,10 +1147,18 @@ struct Dates {
 static DATE_FINDERS: LazyLock<[memmem::Finder<'static>; 3]> =
     LazyLock::new(|| ["rchive", "etrieved", "ccess"].map(memmem::Finder::new));
 
-fn stated_dates(text: &str, region: Span) -> Dates {
+/// The dates and archive note of `region`. With `archive_only`, only
+/// "Archived …" lead-ins are looked for: an entry without links has no use
+/// for an access date, and "Retrieved …" is in most entries of a copied page.
+fn stated_dates(text: &str, region: Span, archive_only: bool) -> Dates {
     let mut dates = Dates::default();
     let bytes = &text.as_bytes()[region.range()];
-    let Some(first) = DATE_FINDERS.iter().filter_map(|f| f.find(bytes)).min() else {
+    let finders = if archive_only {
+        &DATE_FINDERS[..1]
+    } else {
+        &DATE_FINDERS[..]
+    };
+    let Some(first) = finders.iter().filter_map(|f| f.find(bytes)).min() else {
         return dates;
     };
     // Lead-ins start a few bytes before their keyword (`| archive-date`):
@@ -1236,7 +1244,8 @@ pub struct EntryLinks {
     /// 3 June 2016", `|archive-date=`), the first when there are several.
     pub archive_date: Option<StatedDate>,
     /// The access date the entry states ("Retrieved 28 April 2014",
-    /// "Accessed …", `|access-date=`).
+    /// "Accessed …", `|access-date=`). Looked for only in entries with
+    /// links (it dates a link), so it may be `None` in an entry without.
     pub access_date: Option<StatedDate>,
     /// Where the entry says it was archived ("Archived from the original",
     /// "Archived 3 June 2016 at …"), link or no link.
@@ -1282,7 +1291,7 @@ pub fn entry_links<H: AsRef<str>>(
     archive_hosts: &[H],
 ) -> EntryLinks {
     let e = &doc.entries[entry];
-    let dates = stated_dates(text, e.span);
+    let dates = stated_dates(text, e.span, e.links.is_empty());
     EntryLinks {
         entry,
         links: e

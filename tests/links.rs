@@ -58,7 +58,8 @@ fn wikipedia_text_bare_urls_and_prose_dates() {
             "2: https://archive.ph/AbC12 archive archive.today ts=- flag=- id=AbC12 of=- on=-",
             "2: archived 2016-06-04 (4 June 2016)",
             "2: accessed 2016-06-05 (June 5, 2016)",
-            "3: accessed 2014-04-28 (2014-04-28)",
+            // Entry 3 has no link, so its access date dates nothing and is
+            // not read.
         ]
     );
 }

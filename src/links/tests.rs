@@ -312,7 +312,7 @@ fn dates_in_every_form() {
 }
 
 fn dates_of(text: &str) -> Dates {
-    stated_dates(text, Span::new(0, text.len()))
+    stated_dates(text, Span::new(0, text.len()), false)
 }
 
 #[test]
