@@ -121,8 +121,34 @@ pub fn check(
             diagnostics.sort_by(by_position);
         }
     }
+    for d in &mut diagnostics {
+        make_printable(d);
+    }
     assign_fingerprints(source.text(), &mut diagnostics);
     diagnostics
+}
+
+/// Replaces control characters (an ESC in a footnote label, say) in a
+/// finding's texts with U+FFFD: messages quote the article, and an article
+/// must never be able to drive the terminal or break a CI log line.
+/// Newlines and tabs stay. The raw key is still in `key`.
+fn make_printable(d: &mut Diagnostic) {
+    fn clean(text: &mut String) {
+        let bad = |c: char| c.is_control() && c != '\n' && c != '\t';
+        if text.contains(bad) {
+            *text = text
+                .chars()
+                .map(|c| if bad(c) { '\u{fffd}' } else { c })
+                .collect();
+        }
+    }
+    clean(&mut d.message);
+    if let Some(help) = &mut d.help {
+        clean(help);
+    }
+    for related in &mut d.related {
+        clean(&mut related.message);
+    }
 }
 
 /// Adds findings made after [`check`] (the online pass) to a file's sorted,
@@ -288,6 +314,21 @@ mod tests {
         unique.dedup();
         assert_eq!(unique.len(), a.len());
         assert!(a.iter().all(|(_, f)| f.len() == 16));
+    }
+
+    #[test]
+    fn messages_carry_no_control_characters() {
+        let text = "Claim.[^a\u{1}b]\n\n## Notes\n\n[^x]: X.\n";
+        let source = SourceFile::from_text("a.md", text);
+        let report = crate::lint(&source, &Settings::default());
+        let missing = report.diagnostics.iter().find(|d| d.code == "CIT001");
+        let missing = missing.expect("the label with a control character is cited");
+        assert!(
+            missing.message.contains("a\u{fffd}b"),
+            "{:?}",
+            missing.message
+        );
+        assert_eq!(missing.key.as_deref(), Some("a\u{1}b"), "the key stays raw");
     }
 
     #[test]
