@@ -889,6 +889,14 @@ pub fn comparable(url: &str) -> String {
 /// `June 3, 2016`, `Jun. 3 2016` or `2016-06-03`. Returns the date and the
 /// bytes it took.
 pub fn parse_date(s: &str) -> Option<(Date, usize)> {
+    let ((year, month, day), len) = date_shape(s)?;
+    let date = Date::new(year, i8::try_from(month).ok()?, i8::try_from(day).ok()?).ok()?;
+    Some((date, len))
+}
+
+/// A date as written — year, month, day and length — whether or not it is a
+/// real day (`31 February 2016` and `2016-13-01` have the shape).
+fn date_shape(s: &str) -> Option<((i16, i16, i16), usize)> {
     let mut at = Cursor { s, at: 0 };
     let (year, month, day) = if let Some(year) = at.digits(4, 4).filter(|_| at.eat(b'-')) {
         let month = at.digits(2, 2)?;
@@ -917,8 +925,7 @@ pub fn parse_date(s: &str) -> Option<(Date, usize)> {
     {
         return None;
     }
-    let date = Date::new(year, i8::try_from(month).ok()?, i8::try_from(day).ok()?).ok()?;
-    Some((date, at.at))
+    Some(((year, month, day), at.at))
 }
 
 /// A reading position for [`parse_date`].
@@ -1136,12 +1143,23 @@ pub struct StatedDate {
     pub span: Span,
 }
 
+/// A date written where an archive or access date goes that is no day of
+/// the calendar: `31 February 2016`, `2016-13-01`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct InvalidDate {
+    /// Where it is written.
+    pub span: Span,
+    /// Whether it was meant as the access date (else the archive date).
+    pub access: bool,
+}
+
 /// The dates stated in `region` of `text`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 struct Dates {
     archive: Option<StatedDate>,
     access: Option<StatedDate>,
     phrase: Option<Span>,
+    invalid: Vec<InvalidDate>,
 }
 
 static DATE_FINDERS: LazyLock<[memmem::Finder<'static>; 3]> =
@@ -1181,6 +1199,12 @@ fn stated_dates(text: &str, region: Span, archive_only: bool) -> Dates {
             DateRole::Archive
         };
         let Some((date, len)) = parse_date(&view.text[whole.end()..]) else {
+            if let Some((_, len)) = date_shape(&view.text[whole.end()..]) {
+                dates.invalid.push(InvalidDate {
+                    span: view.source_span(whole.end(), whole.end() + len),
+                    access: role == DateRole::Access,
+                });
+            }
             continue;
         };
         let after = &view.text[whole.end() + len..];
@@ -1247,6 +1271,8 @@ pub struct EntryLinks {
     /// "Accessed …", `|access-date=`). Looked for only in entries with
     /// links (it dates a link), so it may be `None` in an entry without.
     pub access_date: Option<StatedDate>,
+    /// Archive or access dates written as no real day (`31 February 2016`).
+    pub invalid_dates: Vec<InvalidDate>,
     /// Where the entry says it was archived ("Archived from the original",
     /// "Archived 3 June 2016 at …"), link or no link.
     pub archived_note: Option<Span>,
@@ -1305,6 +1331,7 @@ pub fn entry_links<H: AsRef<str>>(
             .collect(),
         archive_date: dates.archive,
         access_date: dates.access,
+        invalid_dates: dates.invalid,
         archived_note: dates.phrase,
     }
 }

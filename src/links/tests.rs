@@ -400,3 +400,21 @@ fn hosts_within_domains() {
     assert!(!host_within("xarchive.org", "archive.org"));
     assert!(!host_within("org", "archive.org"));
 }
+
+#[test]
+fn impossible_dates_are_kept_apart() {
+    assert_eq!(parse_date("31 February 2016"), None);
+    assert!(date_shape("31 February 2016").is_some());
+    assert!(date_shape("2016-13-01").is_some());
+    assert!(date_shape("June 31, 2016").is_some());
+    assert_eq!(date_shape("the 3rd of June"), None);
+    let text = "Archived from the original on 31 February 2016. Retrieved 2016-13-01.";
+    let dates = stated_dates(text, Span::new(0, text.len()), false);
+    let invalid: Vec<_> = dates
+        .invalid
+        .iter()
+        .map(|d| (&text[d.span.range()], d.access))
+        .collect();
+    assert_eq!(invalid, [("31 February 2016", false), ("2016-13-01", true)]);
+    assert_eq!((dates.archive, dates.access), (None, None));
+}

@@ -25,6 +25,7 @@ mod duplicate_source;
 mod empty_reference;
 mod first_use_order;
 mod input_problem;
+mod invalid_date;
 mod list_numbering;
 mod maintenance_tag;
 mod malformed_archive_url;
@@ -167,6 +168,7 @@ pub static RULES: &[&Rule] = &[
     &malformed_archive_url::RULE,
     &archive_target_mismatch::RULE,
     &archived_without_link::RULE,
+    &invalid_date::RULE,
     &online::DEAD_LINK,
     &online::BROKEN_ARCHIVE,
     &online::ARCHIVE_NOT_EXACT,
