@@ -75,6 +75,13 @@ static WWW_FINDER: LazyLock<memmem::Finder<'static>> =
 ///
 /// Text with neither `://` nor `www.` costs two byte searches.
 pub fn find_urls(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+    find_urls_in(text, true)
+}
+
+/// [`find_urls`], saying whether `|` ends a URL: it does in wikitext, where
+/// it separates template parameters, and is part of the URL elsewhere
+/// (`css?family=A|B`).
+pub fn find_urls_in(text: &str, pipe_ends: bool) -> impl Iterator<Item = Range<usize>> + '_ {
     let bytes = text.as_bytes();
     let mut at = 0;
     let mut next_scheme = SCHEME_FINDER.find(bytes);
@@ -94,7 +101,7 @@ pub fn find_urls(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
                 (None, Some(w)) => (w, url_at_www(text, w)),
             };
             if let Some((start, host)) = candidate {
-                let end = url_end(text, host);
+                let end = url_end(text, host, pipe_ends);
                 if end > host {
                     at = end;
                     return Some(start..end);
@@ -129,7 +136,7 @@ fn url_at_www(text: &str, i: usize) -> Option<(usize, usize)> {
 }
 
 /// Where a URL whose host starts at `from` ends.
-fn url_end(text: &str, from: usize) -> usize {
+fn url_end(text: &str, from: usize, pipe_ends: bool) -> usize {
     let bytes = text.as_bytes();
     let mut depth = 0usize;
     let mut i = from;
@@ -154,7 +161,8 @@ fn url_end(text: &str, from: usize) -> usize {
                 b')' if depth == 0 => break,
                 b')' => depth -= 1,
                 b'\'' if bytes.get(i + 1) == Some(&b'\'') => break,
-                b'<' | b'>' | b'"' | b'`' | b'|' | b'{' | b'}' | b'[' | b']' => break,
+                b'|' if pipe_ends => break,
+                b'<' | b'>' | b'"' | b'`' | b'{' | b'}' | b'[' | b']' => break,
                 _ if b.is_ascii_whitespace() || b.is_ascii_control() => break,
                 _ => {}
             }
@@ -178,7 +186,9 @@ fn url_end(text: &str, from: usize) -> usize {
 /// `masked` (sorted, non-overlapping spans: comments, code). For parsers.
 pub fn links_in(text: &str, region: Span, escapes: Escapes, masked: &[Span]) -> Vec<Link> {
     let slice = &text[region.range()];
-    find_urls(slice)
+    // Only wikitext (the format with entities and no Markdown escapes)
+    // separates template parameters with `|`.
+    find_urls_in(slice, escapes == Escapes::Entities)
         .map(|range| Span::new(region.start + range.start, region.start + range.end))
         .filter(|span| {
             let i = masked.partition_point(|m| m.end <= span.start);

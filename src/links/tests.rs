@@ -418,3 +418,13 @@ fn impossible_dates_are_kept_apart() {
     assert_eq!(invalid, [("31 February 2016", false), ("2016-13-01", true)]);
     assert_eq!((dates.archive, dates.access), (None, None));
 }
+
+#[test]
+fn a_pipe_ends_urls_only_in_wikitext() {
+    let text = "Font https://fonts.example.com/css?family=A|B here";
+    let plain = links_in(text, Span::new(0, text.len()), Escapes::None, &[]);
+    assert_eq!(plain[0].url, "https://fonts.example.com/css?family=A|B");
+    let wiki = "{{cite web|url=https://a.example.org/x|title=T}}";
+    let links = links_in(wiki, Span::new(0, wiki.len()), Escapes::Entities, &[]);
+    assert_eq!(links[0].url, "https://a.example.org/x");
+}
