@@ -8,7 +8,7 @@
 //! finding, never line numbers, so edits elsewhere in the file keep a
 //! finding hidden; fixing it and breaking it again elsewhere does not.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::io;
 use std::path::Path;
 
@@ -41,8 +41,10 @@ pub struct Baseline {
     pub version: u32,
     /// The accepted findings, sorted.
     pub findings: Vec<Accepted>,
+    /// Path → fingerprint → code, for lookups that allocate nothing (a
+    /// fingerprint is unique within a file).
     #[serde(skip)]
-    index: HashSet<(String, String, String)>,
+    index: HashMap<String, HashMap<String, String>>,
     /// Paths are stored relative to this directory (the baseline file's), so
     /// a run from another directory, or with other spellings of the same
     /// paths, matches the same findings.
@@ -101,13 +103,14 @@ impl Baseline {
     /// outside it.
     pub fn key(&self, path: &str) -> String {
         let absolute = crate::config::absolute_path(Path::new(path));
-        let relative = absolute.strip_prefix(&self.root).unwrap_or(&absolute);
-        relative
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/")
-            .replace("//", "/")
+        match absolute.strip_prefix(&self.root) {
+            Ok(relative) => relative
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/"),
+            Err(_) => absolute.to_string_lossy().replace('\\', "/"),
+        }
     }
 
     /// Reads a baseline file.
@@ -134,11 +137,13 @@ impl Baseline {
             });
         }
         baseline.root = root_of(Path::new(name));
-        baseline.index = baseline
-            .findings
-            .iter()
-            .map(|a| (a.path.clone(), a.code.clone(), a.fingerprint.clone()))
-            .collect();
+        for accepted in &baseline.findings {
+            baseline
+                .index
+                .entry(accepted.path.clone())
+                .or_default()
+                .insert(accepted.fingerprint.clone(), accepted.code.clone());
+        }
         Ok(baseline)
     }
 
@@ -157,15 +162,17 @@ impl Baseline {
 
     /// Removes the accepted findings from `report`; returns how many.
     pub fn filter(&self, report: &mut FileReport) -> usize {
-        if self.index.is_empty() {
+        if self.index.is_empty() || report.diagnostics.is_empty() {
             return 0;
         }
-        let path = self.key(&report.path);
+        let Some(accepted) = self.index.get(&self.key(&report.path)) else {
+            return 0;
+        };
         let before = report.diagnostics.len();
         report.diagnostics.retain(|d| {
-            !self
-                .index
-                .contains(&(path.clone(), d.code.to_owned(), d.fingerprint.clone()))
+            accepted
+                .get(&d.fingerprint)
+                .is_none_or(|code| code != d.code)
         });
         before - report.diagnostics.len()
     }

@@ -103,9 +103,6 @@ pub fn check(
             }
         }
     }
-    let by_position = |a: &Diagnostic, b: &Diagnostic| {
-        (a.span.start, a.code, a.span.end).cmp(&(b.span.start, b.code, b.span.end))
-    };
     diagnostics.sort_by(by_position);
     resolve_positions(source, &mut diagnostics);
     if !doc.directives.is_empty() {
@@ -166,15 +163,16 @@ pub fn add_findings(
     }
     resolve_positions(source, &mut extra);
     // Suppression comments apply to these findings too.
-    extra.sort_by(|a, b| {
-        (a.span.start, a.code, a.span.end).cmp(&(b.span.start, b.code, b.span.end))
-    });
+    extra.sort_by(by_position);
     suppression::hide(directives, source.line_index(), &mut extra);
     diagnostics.append(&mut extra);
-    diagnostics.sort_by(|a, b| {
-        (a.span.start, a.code, a.span.end).cmp(&(b.span.start, b.code, b.span.end))
-    });
+    diagnostics.sort_by(by_position);
     assign_fingerprints(source.text(), diagnostics);
+}
+
+/// The order of findings in a file: by primary position, then rule.
+fn by_position(a: &Diagnostic, b: &Diagnostic) -> std::cmp::Ordering {
+    (a.span.start, a.code, a.span.end).cmp(&(b.span.start, b.code, b.span.end))
 }
 
 /// Bytes of context before the primary span that go into a fingerprint: the

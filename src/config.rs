@@ -278,6 +278,18 @@ impl ConfigError {
         })
     }
 
+    /// An error about the file as a whole (it cannot be read), or about
+    /// the command line, with nothing to point at.
+    fn plain(path: &Path, message: String) -> Box<Self> {
+        Box::new(ConfigError {
+            message,
+            source_code: NamedSource::new(path.display().to_string(), String::new()),
+            span: None,
+            label: String::new(),
+            help: None,
+        })
+    }
+
     fn with_help(mut self: Box<Self>, help: impl Into<String>) -> Box<Self> {
         self.help = Some(help.into());
         self
@@ -355,13 +367,10 @@ impl Config {
     /// Reads and resolves the config file at `path`.
     pub fn load(path: &Path, overrides: &Overrides) -> Result<Config, Box<ConfigError>> {
         let text = std::fs::read_to_string(path).map_err(|err| {
-            Box::new(ConfigError {
-                message: format!("{}: cannot read the config file: {err}", path.display()),
-                source_code: NamedSource::new(path.display().to_string(), String::new()),
-                span: None,
-                label: String::new(),
-                help: None,
-            })
+            ConfigError::plain(
+                path,
+                format!("{}: cannot read the config file: {err}", path.display()),
+            )
         })?;
         Config::from_text(path, &text, overrides)
     }
@@ -414,15 +423,8 @@ impl Config {
             .extend_select
             .extend(overrides.extend_select.iter().cloned());
         selection.ignore.extend(overrides.ignore.iter().cloned());
-        let rules = RuleSet::from_selection(&selection).map_err(|err| {
-            Box::new(ConfigError {
-                message: format!("on the command line: {err}"),
-                source_code: NamedSource::new(path.display().to_string(), String::new()),
-                span: None,
-                label: String::new(),
-                help: None,
-            })
-        })?;
+        let rules = RuleSet::from_selection(&selection)
+            .map_err(|err| ConfigError::plain(path, format!("on the command line: {err}")))?;
 
         let mut per_file_ignores = Vec::new();
         for (pattern, list) in parsed.per_file_ignores.iter().flatten() {
@@ -855,8 +857,8 @@ pub struct Resolver {
     fixed: Option<Loaded>,
     /// Used when no config file is found.
     default: Arc<Config>,
-    /// Directory → the config file that governs it.
-    dirs: Mutex<HashMap<PathBuf, Option<PathBuf>>>,
+    /// Directory as given → the config that governs it.
+    dirs: Mutex<HashMap<PathBuf, Loaded>>,
     /// Absolute directory → its config file: shared by sibling directories,
     /// so the search upward asks the file system once per directory.
     absolute_dirs: Mutex<HashMap<PathBuf, Option<PathBuf>>>,
@@ -913,31 +915,30 @@ impl Resolver {
             Some(dir) if !dir.as_os_str().is_empty() => dir,
             _ => Path::new("."),
         };
-        // Most files share a directory with the previous one: look up
-        // without allocating, search the file system once per directory.
-        let known = {
-            let dirs = self.dirs.lock().unwrap_or_else(|e| e.into_inner());
-            dirs.get(dir).cloned()
+        // Most files share a directory with the previous one: one lookup,
+        // no allocation; the file system is searched once per directory.
+        if let Some(known) = self.dirs.lock().unwrap_or_else(|e| e.into_inner()).get(dir) {
+            return known.clone();
+        }
+        let resolved = match self.search(dir) {
+            None => Ok(self.default.clone()),
+            Some(file) => self
+                .loaded
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .entry(file.clone())
+                .or_insert_with(|| {
+                    Config::load(&file, &self.overrides)
+                        .map(Arc::new)
+                        .map_err(Arc::from)
+                })
+                .clone(),
         };
-        let file = match known {
-            Some(file) => file,
-            None => {
-                let found = self.search(dir);
-                let mut dirs = self.dirs.lock().unwrap_or_else(|e| e.into_inner());
-                dirs.entry(dir.to_path_buf()).or_insert(found).clone()
-            }
-        };
-        let Some(file) = file else {
-            return Ok(self.default.clone());
-        };
-        let mut loaded = self.loaded.lock().unwrap_or_else(|e| e.into_inner());
-        loaded
-            .entry(file.clone())
-            .or_insert_with(|| {
-                Config::load(&file, &self.overrides)
-                    .map(Arc::new)
-                    .map_err(Arc::from)
-            })
+        self.dirs
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(dir.to_path_buf())
+            .or_insert(resolved)
             .clone()
     }
 

@@ -1,7 +1,9 @@
 //! From outcomes to diagnostics: CIT030–034 for one entry.
 
 use crate::diagnostic::{Diagnostic, OnlineFinding, Severity};
-use crate::rules::{self, Rule, online as r};
+use crate::rules::{
+    self, Rule, archive_available, archive_not_exact, broken_archive, dead_link, link_unknown,
+};
 use crate::settings::RuleSet;
 
 use super::{Capture, CitedEntry, CitedLink, Outcome, Results, Verdict, wanted_date};
@@ -101,7 +103,7 @@ impl Results {
             };
             match (&link.archive, outcome.verdict) {
                 (_, Verdict::Unknown) => out.push(finding(
-                    &r::LINK_UNKNOWN,
+                    &link_unknown::RULE,
                     entry,
                     link,
                     outcome,
@@ -139,7 +141,7 @@ impl Results {
                     };
                     out.push(
                         finding(
-                            &r::DEAD_LINK,
+                            &dead_link::RULE,
                             entry,
                             link,
                             outcome,
@@ -152,7 +154,7 @@ impl Results {
                     if let Some(c) = capture {
                         out.push(
                             finding(
-                                &r::ARCHIVE_AVAILABLE,
+                                &archive_available::RULE,
                                 entry,
                                 link,
                                 outcome,
@@ -184,7 +186,7 @@ impl Results {
                     };
                     out.push(
                         finding(
-                            &r::BROKEN_ARCHIVE,
+                            &broken_archive::RULE,
                             entry,
                             link,
                             outcome,
@@ -200,7 +202,7 @@ impl Results {
                         let got = super::wayback_timestamp(nearest).unwrap_or("?");
                         out.push(
                             finding(
-                                &r::ARCHIVE_NOT_EXACT,
+                                &archive_not_exact::RULE,
                                 entry,
                                 link,
                                 outcome,

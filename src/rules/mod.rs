@@ -14,26 +14,30 @@ use crate::links::{self, EntryLinks};
 use crate::model::{Document, Entry};
 use crate::source::{DecodeNote, Span};
 
+pub(crate) mod archive_available;
 pub(crate) mod archive_date_mismatch;
+pub(crate) mod archive_not_exact;
 mod archive_target_mismatch;
 mod archived_without_link;
 mod backlink_mismatch;
+pub(crate) mod broken_archive;
 mod citation_overkill;
 mod citation_spacing;
+pub(crate) mod dead_link;
 mod duplicate_number;
 mod duplicate_source;
 mod empty_reference;
 mod first_use_order;
 mod input_problem;
 mod invalid_date;
+pub(crate) mod link_unknown;
 mod list_numbering;
 mod maintenance_tag;
 mod malformed_archive_url;
 mod malformed_citation;
 mod missing_reference;
 mod missing_reference_list;
-pub mod online;
-mod repeated_citation;
+pub mod repeated_citation;
 mod unsorted_cluster;
 mod unused_reference;
 pub(crate) mod unused_suppression;
@@ -169,22 +173,25 @@ pub static RULES: &[&Rule] = &[
     &archive_target_mismatch::RULE,
     &archived_without_link::RULE,
     &invalid_date::RULE,
-    &online::DEAD_LINK,
-    &online::BROKEN_ARCHIVE,
-    &online::ARCHIVE_NOT_EXACT,
-    &online::ARCHIVE_AVAILABLE,
-    &online::LINK_UNKNOWN,
+    &dead_link::RULE,
+    &broken_archive::RULE,
+    &archive_not_exact::RULE,
+    &archive_available::RULE,
+    &link_unknown::RULE,
 ];
 
 /// The rules whose findings come from the online pass (`check --online`),
 /// not from a document.
 pub static ONLINE_RULES: &[&Rule] = &[
-    &online::DEAD_LINK,
-    &online::BROKEN_ARCHIVE,
-    &online::ARCHIVE_NOT_EXACT,
-    &online::ARCHIVE_AVAILABLE,
-    &online::LINK_UNKNOWN,
+    &dead_link::RULE,
+    &broken_archive::RULE,
+    &archive_not_exact::RULE,
+    &archive_available::RULE,
+    &link_unknown::RULE,
 ];
+
+/// The check of the online rules: they find nothing in a document.
+pub(crate) fn online_pass_only(_: &Context<'_>, _: &mut Vec<Diagnostic>) {}
 
 /// Whether `rule` is produced by the online pass only.
 pub fn is_online(rule: &Rule) -> bool {
