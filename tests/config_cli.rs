@@ -595,3 +595,15 @@ fn every_suppression_form_through_the_binary() {
     );
     assert_eq!(output.status.code(), Some(1));
 }
+
+#[test]
+fn unwritable_baseline_and_bare_config_are_usage_errors() {
+    let repo = Repo::new();
+    repo.write("a.txt", BROKEN);
+    let (code, _, stderr) = repo.run(&["check", "--write-baseline", "no/such/dir/b.json", "a.txt"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("cannot write the baseline"), "{stderr}");
+    let (code, _, stderr) = repo.run(&["config"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("--show"), "{stderr}");
+}
