@@ -11,7 +11,7 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -19,6 +19,12 @@ use tokio::net::{TcpListener, TcpStream};
 struct Stats {
     requests: AtomicUsize,
     max_per_host: AtomicUsize,
+    in_flight: AtomicUsize,
+    max_in_flight: AtomicUsize,
+    /// When the first counted request arrived and the last one was answered.
+    window: std::sync::Mutex<Option<(Instant, Instant)>>,
+    /// Microseconds spent answering counted requests, summed.
+    busy_us: AtomicUsize,
 }
 
 fn main() {
@@ -37,6 +43,10 @@ fn main() {
         let stats = Arc::new(Stats {
             requests: AtomicUsize::new(0),
             max_per_host: AtomicUsize::new(0),
+            in_flight: AtomicUsize::new(0),
+            max_in_flight: AtomicUsize::new(0),
+            window: std::sync::Mutex::new(None),
+            busy_us: AtomicUsize::new(0),
         });
         for h in 0..hosts {
             let ip = format!("127.0.0.{}", u16::from(h) + 2);
@@ -56,6 +66,21 @@ fn main() {
         eprintln!("bench server: {hosts} hosts on port {port}, {latency:?} latency");
         tokio::time::sleep(lifetime).await;
     });
+}
+
+/// Seconds from the first counted request to the last answer.
+fn active_seconds(stats: &Stats) -> f64 {
+    let window = *stats.window.lock().unwrap();
+    window.map_or(0.0, |(first, last)| (last - first).as_secs_f64())
+}
+
+/// Requests in flight on average over the active window.
+fn mean_in_flight(stats: &Stats) -> f64 {
+    let active = active_seconds(stats);
+    if active == 0.0 {
+        return 0.0;
+    }
+    stats.busy_us.load(Ordering::SeqCst) as f64 / 1e6 / active
 }
 
 async fn serve(
@@ -83,21 +108,43 @@ async fn serve(
         let path = first.next().unwrap_or("").to_owned();
         let body = match path.as_str() {
             "/__stats" => format!(
-                "{{\"requests\": {}, \"max_per_host\": {}}}",
+                "{{\"requests\": {}, \"max_per_host\": {}, \"max_in_flight\": {}, \"active_s\": {:.3}, \"mean_in_flight\": {:.1}}}",
                 stats.requests.load(Ordering::SeqCst),
-                stats.max_per_host.load(Ordering::SeqCst)
+                stats.max_per_host.load(Ordering::SeqCst),
+                stats.max_in_flight.load(Ordering::SeqCst),
+                active_seconds(&stats),
+                mean_in_flight(&stats)
             ),
             "/__reset" => {
                 stats.requests.store(0, Ordering::SeqCst);
                 stats.max_per_host.store(0, Ordering::SeqCst);
+                stats.max_in_flight.store(0, Ordering::SeqCst);
+                *stats.window.lock().unwrap() = None;
+                stats.busy_us.store(0, Ordering::SeqCst);
                 String::new()
             }
             _ => {
                 stats.requests.fetch_add(1, Ordering::SeqCst);
+                let arrived = Instant::now();
+                stats
+                    .window
+                    .lock()
+                    .unwrap()
+                    .get_or_insert((arrived, arrived));
                 let now = in_flight.fetch_add(1, Ordering::SeqCst) + 1;
                 stats.max_per_host.fetch_max(now, Ordering::SeqCst);
+                let total = stats.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+                stats.max_in_flight.fetch_max(total, Ordering::SeqCst);
                 tokio::time::sleep(latency).await;
+                stats.in_flight.fetch_sub(1, Ordering::SeqCst);
                 in_flight.fetch_sub(1, Ordering::SeqCst);
+                let done = Instant::now();
+                stats
+                    .busy_us
+                    .fetch_add((done - arrived).as_micros() as usize, Ordering::SeqCst);
+                if let Some(window) = stats.window.lock().unwrap().as_mut() {
+                    window.1 = done;
+                }
                 String::from("<html><title>ok</title></html>")
             }
         };

@@ -251,3 +251,41 @@ async fn a_corrupt_cache_is_a_warning_and_every_report_is_printed() {
     assert_eq!(stats.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&stats.stdout).contains("links: 0 (0 alive, 0 dead)"));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn another_programs_database_is_never_written_or_deleted() {
+    let server = TestServer::start("127.0.0.1", |_, _, _| Reply::status(200)).await;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.txt"), article(&server.url(""), 1)).unwrap();
+    let theirs = dir.path().join("cache.sqlite");
+    rusqlite::Connection::open(&theirs)
+        .unwrap()
+        .execute_batch("CREATE TABLE bookmarks (url TEXT); INSERT INTO bookmarks VALUES ('x');")
+        .unwrap();
+    let before = std::fs::read(&theirs).unwrap();
+
+    let out = citelint(dir.path(), &[]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("an SQLite database of another program (tables bookmarks)")
+            && stderr.contains("citelint never writes to it; choose another --cache-path"),
+        "{stderr}"
+    );
+    assert_eq!(server.count("/p1"), 1, "the pass ran without the cache");
+
+    for action in ["stats", "clear", "prune"] {
+        let out = Command::new(assert_cmd::cargo::cargo_bin!("citelint"))
+            .current_dir(dir.path())
+            .args(["cache", action, "--cache-path", "cache.sqlite"])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{action}: {stderr}");
+        assert!(
+            stderr.contains("cache.sqlite is not a citelint cache: it is an SQLite database of another program (tables bookmarks); citelint leaves it alone"),
+            "{action}: {stderr}"
+        );
+    }
+    assert_eq!(std::fs::read(&theirs).unwrap(), before, "left as it was");
+}

@@ -56,7 +56,14 @@ enum Problem {
     Sqlite(#[from] rusqlite::Error),
     #[error(transparent)]
     Io(#[from] std::io::Error),
+    /// A sound SQLite database that belongs to another program.
+    #[error("an SQLite database of another program ({0})")]
+    Foreign(String),
 }
+
+/// `PRAGMA application_id` of a citelint cache ("CTL1"), so that another
+/// program's database is recognised and never written to.
+const APPLICATION_ID: i32 = 0x4354_4c31;
 
 impl CacheError {
     /// The cache file.
@@ -69,9 +76,15 @@ impl CacheError {
         self.source.to_string()
     }
 
-    /// The file is not a citelint cache at all: not an SQLite database, or
-    /// a damaged one. Such a file can only be deleted and started afresh.
+    /// The file is not a citelint cache at all: not an SQLite database, a
+    /// damaged one, or another program's database ([`Self::is_foreign`]).
     pub fn is_not_a_cache(&self) -> bool {
+        self.is_foreign() || self.is_unreadable_database()
+    }
+
+    /// The file is not an SQLite database, or a damaged one: it can only be
+    /// deleted and started afresh.
+    pub fn is_unreadable_database(&self) -> bool {
         matches!(
             &self.source,
             Problem::Sqlite(rusqlite::Error::SqliteFailure(e, _))
@@ -80,6 +93,12 @@ impl CacheError {
                     rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt
                 )
         )
+    }
+
+    /// The file is a sound SQLite database of another program: it is never
+    /// written to, and never deleted by `cache clear`.
+    pub fn is_foreign(&self) -> bool {
+        matches!(self.source, Problem::Foreign(_))
     }
 }
 
@@ -114,6 +133,27 @@ pub struct Cache {
     path: PathBuf,
 }
 
+/// Why the database open on `conn` belongs to another program, or `None`
+/// when it is a citelint cache, one from before the application id was set
+/// (it has the `links` table), or empty.
+fn foreign_owner(conn: &Connection) -> rusqlite::Result<Option<String>> {
+    let id: i32 = conn.pragma_query_value(None, "application_id", |r| r.get(0))?;
+    if id == APPLICATION_ID {
+        return Ok(None);
+    }
+    if id != 0 {
+        return Ok(Some(format!("application id {id:#010x}")));
+    }
+    let tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")?
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    if tables.is_empty() || tables.iter().any(|t| t == "links") {
+        return Ok(None);
+    }
+    Ok(Some(format!("tables {}", tables.join(", "))))
+}
+
 impl Cache {
     /// Opens (creating when missing, with its directory) the cache at `path`.
     pub fn open(path: &Path) -> Result<Self, CacheError> {
@@ -127,11 +167,20 @@ impl Cache {
         let conn = Connection::open(path).map_err(wrap)?;
         conn.busy_timeout(std::time::Duration::from_secs(10))
             .map_err(wrap)?;
+        // Before anything is written: is this file ours (or new)?
+        if let Some(owner) = foreign_owner(&conn).map_err(wrap)? {
+            return Err(CacheError {
+                path: path.to_owned(),
+                source: Problem::Foreign(owner),
+            });
+        }
         conn.pragma_update(None, "journal_mode", "WAL")
             .map_err(wrap)?;
         conn.pragma_update(None, "synchronous", "NORMAL")
             .map_err(wrap)?;
         conn.execute_batch(SCHEMA).map_err(wrap)?;
+        conn.pragma_update(None, "application_id", APPLICATION_ID)
+            .map_err(wrap)?;
         Ok(Cache {
             conn,
             path: path.to_owned(),
@@ -432,6 +481,54 @@ mod tests {
             dead_checks: 0,
             from_cache: false,
         }
+    }
+
+    #[test]
+    fn another_programs_database_is_refused_and_left_as_it_was() {
+        let dir = tempfile::tempdir().unwrap();
+        let theirs = dir.path().join("theirs.sqlite");
+        let conn = Connection::open(&theirs).unwrap();
+        conn.execute_batch("CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('x');")
+            .unwrap();
+        drop(conn);
+        let before = std::fs::read(&theirs).unwrap();
+        let err = Cache::open(&theirs).err().expect("refused");
+        assert!(err.is_foreign() && err.is_not_a_cache());
+        assert!(!err.is_unreadable_database());
+        assert_eq!(
+            err.reason(),
+            "an SQLite database of another program (tables notes)"
+        );
+        assert_eq!(std::fs::read(&theirs).unwrap(), before, "nothing written");
+
+        let stamped = dir.path().join("stamped.sqlite");
+        Connection::open(&stamped)
+            .unwrap()
+            .pragma_update(None, "application_id", 0x1234_5678)
+            .unwrap();
+        let err = Cache::open(&stamped).err().expect("refused");
+        assert_eq!(
+            err.reason(),
+            "an SQLite database of another program (application id 0x12345678)"
+        );
+    }
+
+    #[test]
+    fn a_cache_from_before_the_application_id_still_opens_and_is_stamped() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.sqlite");
+        Connection::open(&path)
+            .unwrap()
+            .execute_batch(SCHEMA)
+            .unwrap();
+        drop(Cache::open(&path).unwrap());
+        let id: i32 = Connection::open(&path)
+            .unwrap()
+            .pragma_query_value(None, "application_id", |r| r.get(0))
+            .unwrap();
+        assert_eq!(id, APPLICATION_ID);
+        // And a new cache opens again.
+        drop(Cache::open(&path).unwrap());
     }
 
     #[test]

@@ -168,7 +168,9 @@ pub fn run_pass(
     });
     bar.finish_and_clear();
     for problem in &results.cache_problems {
-        let hint = if problem.is_not_a_cache() {
+        let hint = if problem.is_foreign() {
+            " (it is not a citelint cache, and citelint never writes to it; choose another --cache-path)"
+        } else if problem.is_not_a_cache() {
             " (it is not a citelint cache; `citelint cache clear` deletes it and starts a new one)"
         } else {
             ""
@@ -205,6 +207,15 @@ pub fn cache_command(action: CacheAction, path: &std::path::Path) -> io::Result<
         Ok(cache) => cache,
         // `clear` on a file that is not a cache (not a database, damaged):
         // delete it and start a new one.
+        // Another program's database is never deleted.
+        Err(err) if err.is_foreign() => {
+            eprintln!(
+                "citelint: error: {} is not a citelint cache: it is {}; citelint leaves it alone (choose another --cache-path)",
+                path.display(),
+                err.reason()
+            );
+            return Ok(2);
+        }
         Err(err) if err.is_not_a_cache() && action == CacheAction::Clear => {
             match Cache::recreate(path) {
                 Ok(_) => {
