@@ -88,26 +88,36 @@ pub fn facts(text: &str) -> SourceFacts {
         } else {
             Vec::new()
         },
-        dois: DOI
-            .find_iter(if has_doi { text } else { "" })
-            .map(|m| normalise_doi(m.as_str()))
-            .collect(),
-        isbns: ISBN
-            .captures_iter(if has_isbn { text } else { "" })
-            .filter_map(|c| isbn13(&c[1]))
-            .collect(),
-        titles: quoted_titles(text)
-            .into_iter()
-            .chain(
-                TITLE_PARAMETER
-                    .captures_iter(if has_parameter { text } else { "" })
-                    .filter_map(|c| c.get(1))
-                    .map(|m| m.as_str()),
-            )
-            .map(normalise_words)
-            .filter(|t| t.len() >= 12 && t.contains(' '))
-            .collect(),
+        // A regex asked to search nothing still takes a cache from its pool
+        // and allocates its captures: skip it outright when the bytes say no.
+        dois: if has_doi {
+            DOI.find_iter(text)
+                .map(|m| normalise_doi(m.as_str()))
+                .collect()
+        } else {
+            Vec::new()
+        },
+        isbns: if has_isbn {
+            ISBN.captures_iter(text)
+                .filter_map(|c| isbn13(&c[1]))
+                .collect()
+        } else {
+            Vec::new()
+        },
+        titles: Vec::new(),
     };
+    let parameter_titles = has_parameter.then(|| {
+        TITLE_PARAMETER
+            .captures_iter(text)
+            .filter_map(|c| c.get(1))
+            .map(|m| m.as_str())
+    });
+    facts.titles = quoted_titles(text)
+        .into_iter()
+        .chain(parameter_titles.into_iter().flatten())
+        .map(normalise_words)
+        .filter(|t| t.len() >= 12 && t.contains(' '))
+        .collect();
     for list in [
         &mut facts.urls,
         &mut facts.dois,
@@ -154,86 +164,100 @@ pub fn isbn13(raw: &str) -> Option<String> {
     }
 }
 
-/// What [`normalise_words`] would return, hashed as it streams by, with its
-/// length in bytes. Equal texts give equal keys; a caller that must be sure
-/// compares the normalised strings of the (rare) equal keys.
+/// What [`normalise_words`] returns, hashed, with its length in bytes.
+/// Equal texts give equal keys; a caller that must be sure compares the
+/// normalised strings of the (rare) equal keys.
 pub fn normalised_key(text: &str) -> (u64, usize) {
-    use std::hash::{BuildHasher, Hasher};
-    let mut hasher = foldhash::fast::FixedState::with_seed(0x0c17e11e7).build_hasher();
-    // Fixed-size chunks: the hash depends on the bytes alone, not on how the
-    // text happened to split.
-    let mut chunk = [0u8; 256];
-    let mut filled = 0;
-    let mut length = 0;
-    let mut push = |bytes: &[u8], filled: &mut usize| {
-        for &b in bytes {
-            chunk[*filled] = b;
-            *filled += 1;
-            if *filled == chunk.len() {
-                hasher.write(&chunk);
-                *filled = 0;
-            }
-        }
-    };
-    for_each_normalised_char(text, |c| {
-        let mut buf = [0u8; 4];
-        let encoded = c.encode_utf8(&mut buf);
-        length += encoded.len();
-        push(encoded.as_bytes(), &mut filled);
-    });
-    hasher.write(&chunk[..filled]);
-    (hasher.finish(), length)
+    use std::hash::BuildHasher;
+    let words = normalise_words(text);
+    (
+        foldhash::fast::FixedState::with_seed(0x0c17e11e7).hash_one(&words),
+        words.len(),
+    )
 }
 
-/// Calls `emit` with each character [`normalise_words`] produces.
-fn for_each_normalised_char(text: &str, mut emit: impl FnMut(char)) {
-    let mut started = false;
-    let mut pending_space = false;
-    for c in text.chars() {
-        // ASCII first: most reference text is, and the Unicode tables are slow.
-        let keep = if c.is_ascii() {
-            c.is_ascii_alphanumeric()
-        } else {
-            c.is_alphanumeric()
-        };
-        if !keep {
-            pending_space = started;
+/// Letters and digits of U+0000 to U+07FF (Latin, Greek, Cyrillic, Hebrew,
+/// Arabic: every character written in one or two UTF-8 bytes), one bit
+/// each, and their lowercase forms. The standard library's Unicode lookups
+/// cost hundreds of instructions a character; these tables are built once.
+struct TwoByteTables {
+    word: [u64; 32],
+    /// The single lowercase character, or `None` when there is none or it is
+    /// more than one character (`İ` → `i̇`).
+    lower: Box<[Option<char>; 0x800]>,
+}
+
+static TWO_BYTE: LazyLock<TwoByteTables> = LazyLock::new(|| {
+    let mut word = [0u64; 32];
+    let mut lower = Box::new([None; 0x800]);
+    for (cp, slot) in lower.iter_mut().enumerate() {
+        let Some(c) = char::from_u32(cp as u32) else {
             continue;
+        };
+        if c.is_alphanumeric() {
+            word[cp / 64] |= 1 << (cp % 64);
         }
-        if pending_space {
-            emit(' ');
-            pending_space = false;
+        let mut lowered = c.to_lowercase();
+        if let (Some(l), None) = (lowered.next(), lowered.next()) {
+            *slot = Some(l);
         }
-        started = true;
-        if c.is_ascii() {
-            emit(c.to_ascii_lowercase());
-        } else {
-            c.to_lowercase().for_each(&mut emit);
-        }
+    }
+    TwoByteTables { word, lower }
+});
+
+/// `c.is_alphanumeric()`, quickly for the common scripts and punctuation.
+fn is_word_char(c: char) -> bool {
+    let cp = c as usize;
+    if cp < 0x800 {
+        TWO_BYTE.word[cp / 64] & (1 << (cp % 64)) != 0
+    } else if (0x2000..=0x206F).contains(&cp) {
+        // General Punctuation (dashes, quotes, spaces): no letters or digits.
+        false
+    } else {
+        c.is_alphanumeric()
+    }
+}
+
+/// Appends `c` lowercased.
+fn push_lowercase(out: &mut String, c: char) {
+    match TWO_BYTE.lower.get(c as usize) {
+        Some(Some(lower)) => out.push(*lower),
+        _ => out.extend(c.to_lowercase()),
     }
 }
 
 /// Lowercase words joined by single spaces; everything that is not a letter or
 /// digit separates words.
 pub fn normalise_words(text: &str) -> String {
-    // What `for_each_normalised_char` does, but ASCII bytes (most of any
-    // entry, even one with a dash or an accent) skip decoding.
+    let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len());
     let mut pending_space = false;
     let mut at = 0;
-    while let Some(&b) = text.as_bytes().get(at) {
-        let c = if b.is_ascii() {
-            char::from(b)
-        } else {
-            text[at..].chars().next().expect("at a char boundary")
-        };
+    while let Some(&b) = bytes.get(at) {
+        if b.is_ascii_alphanumeric() {
+            // A run of ASCII letters and digits (most of any entry) is
+            // copied whole, then lowercased in place.
+            let start = at;
+            while bytes.get(at).is_some_and(u8::is_ascii_alphanumeric) {
+                at += 1;
+            }
+            if pending_space {
+                out.push(' ');
+                pending_space = false;
+            }
+            let from = out.len();
+            out.push_str(&text[start..at]);
+            out[from..].make_ascii_lowercase();
+            continue;
+        }
+        if b.is_ascii() {
+            pending_space = !out.is_empty();
+            at += 1;
+            continue;
+        }
+        let c = text[at..].chars().next().expect("at a char boundary");
         at += c.len_utf8();
-        let keep = if b.is_ascii() {
-            b.is_ascii_alphanumeric()
-        } else {
-            c.is_alphanumeric()
-        };
-        if !keep {
+        if !is_word_char(c) {
             pending_space = !out.is_empty();
             continue;
         }
@@ -241,11 +265,7 @@ pub fn normalise_words(text: &str) -> String {
             out.push(' ');
             pending_space = false;
         }
-        if b.is_ascii() {
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.extend(c.to_lowercase());
-        }
+        push_lowercase(&mut out, c);
     }
     out
 }
@@ -340,8 +360,27 @@ mod tests {
         assert_eq!(pinpoints("|page=5}}"), ["5"]);
     }
 
+    /// The definition [`normalise_words`] must agree with, char by char
+    /// through the standard library.
+    fn normalise_words_slowly(text: &str) -> String {
+        let mut out = String::new();
+        let mut pending_space = false;
+        for c in text.chars() {
+            if !c.is_alphanumeric() {
+                pending_space = !out.is_empty();
+                continue;
+            }
+            if pending_space {
+                out.push(' ');
+                pending_space = false;
+            }
+            out.extend(c.to_lowercase());
+        }
+        out
+    }
+
     #[test]
-    fn words_agree_with_the_char_by_char_path() {
+    fn words_agree_with_the_char_by_char_definition() {
         for text in [
             "",
             "  A  b-C ",
@@ -349,10 +388,33 @@ mod tests {
             "--x--",
             "a\tB\nc",
             "İstanbul – Ünal ΣΑ «x»",
+            "Ходжалинская трагедия\u{a0}(1992) — “Ağdam” ½ ² µ ª",
         ] {
-            let mut general = String::new();
-            for_each_normalised_char(text, |c| general.push(c));
-            assert_eq!(normalise_words(text), general, "{text:?}");
+            assert_eq!(
+                normalise_words(text),
+                normalise_words_slowly(text),
+                "{text:?}"
+            );
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn words_agree_with_the_definition_on_any_text(text in "\\PC{0,64}") {
+            proptest::prop_assert_eq!(normalise_words(&text), normalise_words_slowly(&text));
+        }
+    }
+
+    #[test]
+    fn the_tables_agree_with_the_standard_library_for_every_char_they_answer() {
+        for cp in (0..0x800).chain(0x2000..=0x206F) {
+            let Some(c) = char::from_u32(cp) else {
+                continue;
+            };
+            assert_eq!(is_word_char(c), c.is_alphanumeric(), "U+{cp:04X}");
+            let mut ours = String::new();
+            push_lowercase(&mut ours, c);
+            assert_eq!(ours, c.to_lowercase().collect::<String>(), "U+{cp:04X}");
         }
     }
 

@@ -474,29 +474,34 @@ pub fn classify_with<H: AsRef<str>>(url: &str, archive_hosts: &[H]) -> LinkKind 
         return LinkKind::Original;
     };
     let host = parts.host.strip_prefix("www.").unwrap_or(&parts.host);
+    // Compared in place: lowercasing each entry per URL cost an allocation
+    // per host per link.
     let matched = archive_hosts.iter().find_map(|entry| {
-        let entry = entry
-            .as_ref()
-            .trim()
-            .trim_end_matches('/')
-            .to_ascii_lowercase();
-        let (entry_host, entry_path) = entry
-            .split_once('/')
-            .map_or((entry.as_str(), ""), |(h, p)| (h, p));
+        let entry = entry.as_ref().trim().trim_end_matches('/');
+        let (entry_host, entry_path) = entry.split_once('/').unwrap_or((entry, ""));
         if !host_within(host, entry_host) {
             return None;
         }
         if entry_path.is_empty() {
-            return Some((entry_host.to_owned(), 0));
+            return Some((entry_host, 0));
         }
         let path = parts.rest.strip_prefix('/')?;
-        let after = path.strip_prefix(entry_path)?;
-        (after.is_empty() || after.starts_with('/'))
-            .then(|| (entry_host.to_owned(), 1 + entry_path.len()))
+        // The entry's path, lowercased, must start the URL's path.
+        let prefix = path.as_bytes().get(..entry_path.len())?;
+        if !prefix
+            .iter()
+            .zip(entry_path.bytes())
+            .all(|(&p, e)| p == e.to_ascii_lowercase())
+        {
+            return None;
+        }
+        let after = &path[entry_path.len()..];
+        (after.is_empty() || after.starts_with('/')).then_some((entry_host, 1 + entry_path.len()))
     });
     let Some((entry_host, path_skip)) = matched else {
         return LinkKind::Original;
     };
+    let entry_host = entry_host.to_ascii_lowercase();
     let rest = &parts.rest[path_skip..];
     let archive = match entry_host.as_str() {
         "web.archive.org" | "wayback.archive.org" | "liveweb.archive.org" | "archive.org" => {

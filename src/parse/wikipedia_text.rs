@@ -24,15 +24,23 @@ pub fn looks_like(text: &str) -> bool {
     if memchr::memchr(b'^', text.as_bytes()).is_none() && !text.contains("Jump up") {
         return false;
     }
+    // Only lines with a `^` or a `J` (of "Jump up") can start an entry: jump
+    // from one such line to the next instead of splitting the whole text.
+    let bytes = text.as_bytes();
     let mut caret_lines = 0;
-    for line in text.split(['\n', '\r']) {
-        let Some(start) = entry_start(line.trim_start_matches(is_space)) else {
-            continue;
-        };
-        caret_lines += 1;
-        if caret_lines >= 2 || matches!(start.label, Some((Label::Number(_), _, _))) {
-            return true;
+    let mut from = 0;
+    while let Some(hit) = memchr::memchr2(b'^', b'J', &bytes[from..]).map(|i| from + i) {
+        let line_start =
+            memchr::memrchr2(b'\n', b'\r', &bytes[from..hit]).map_or(from, |i| from + i + 1);
+        let line_end =
+            memchr::memchr2(b'\n', b'\r', &bytes[hit..]).map_or(bytes.len(), |i| hit + i);
+        if let Some(start) = entry_start(text[line_start..line_end].trim_start_matches(is_space)) {
+            caret_lines += 1;
+            if caret_lines >= 2 || matches!(start.label, Some((Label::Number(_), _, _))) {
+                return true;
+            }
         }
+        from = line_end;
     }
     // A stub with one unnumbered entry: the caret and a `[1]` marker.
     caret_lines == 1 && text.contains("[1]")
@@ -297,6 +305,34 @@ mod tests {
 
     fn doc(text: &str) -> Document {
         parse(text, &ParseOptions::default())
+    }
+
+    /// What [`looks_like`] decides, line by line over the whole text.
+    fn looks_like_slowly(text: &str) -> bool {
+        let mut caret_lines = 0;
+        for line in text.split(['\n', '\r']) {
+            if let Some(start) = entry_start(line.trim_start_matches(is_space)) {
+                caret_lines += 1;
+                if caret_lines >= 2 || matches!(start.label, Some((Label::Number(_), _, _))) {
+                    return true;
+                }
+            }
+        }
+        caret_lines == 1 && text.contains("[1]")
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn detection_agrees_with_reading_every_line(
+            lines in proptest::collection::vec(
+                "( {0,2}([0-9]{1,2}|[a-b])\\. )?(\\^|Jump up( to:)?|J|x)( [a-c]){0,3} [A-Za-z ]{0,8}(\\[1\\])?",
+                0..6,
+            ),
+            crlf in proptest::bool::ANY,
+        ) {
+            let text = lines.join(if crlf { "\r\n" } else { "\n" });
+            proptest::prop_assert_eq!(looks_like(&text), looks_like_slowly(&text), "{:?}", text);
+        }
     }
 
     #[test]

@@ -166,11 +166,12 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         }
     }
 
+    // Roots are entry indices, so a vector indexed by root finds each group.
     let mut groups: Vec<Vec<usize>> = Vec::new();
-    let mut group_of_root: HashMap<usize, usize> = HashMap::new();
+    let mut group_of_root: Vec<Option<usize>> = vec![None; entries.len()];
     for i in 0..entries.len() {
         let root = sets.find(i);
-        let slot = *group_of_root.entry(root).or_insert_with(|| {
+        let slot = *group_of_root[root].get_or_insert_with(|| {
             groups.push(Vec::new());
             groups.len() - 1
         });
@@ -188,6 +189,12 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
 
 /// `Ibid.`, `Op. cit.`, `Id.` entries repeat the previous source on purpose.
 fn is_ibid(text: &str) -> bool {
+    // Each form starts with an `i` or an `o`: most entries are ruled out by
+    // their first letter without normalising anything.
+    let first_letter = text.chars().find(|c| c.is_alphanumeric());
+    if !first_letter.is_some_and(|c| matches!(c, 'i' | 'I' | 'o' | 'O')) {
+        return false;
+    }
     let head = identifiers::normalise_words(&text[..crate::parse::floor_char_boundary(text, 12)]);
     head.starts_with("ibid")
         || head.starts_with("op cit")
