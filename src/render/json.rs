@@ -10,6 +10,8 @@ use crate::FileReport;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Group;
 
+/// One file of the report (the tests' definition of [`write_file`]).
+#[cfg(test)]
 #[derive(Serialize)]
 struct File<'a> {
     path: &'a str,
@@ -91,15 +93,195 @@ pub(super) fn begin(out: &mut dyn Write) -> io::Result<()> {
 }
 
 pub(super) fn file(report: &FileReport, first: bool, out: &mut dyn Write) -> io::Result<()> {
-    let file = File {
+    let mut buf = Vec::with_capacity(512 + 768 * report.diagnostics.len());
+    buf.extend_from_slice(if first { b"\n" } else { b",\n" });
+    write_file(report, &mut buf);
+    out.write_all(&buf)
+}
+
+/// The serde view of one file, kept as the definition [`write_file`] is
+/// tested against.
+#[cfg(test)]
+fn serde_file(report: &FileReport) -> File<'_> {
+    File {
         path: &report.path,
         format: report.format.name(),
         citations: report.citations,
         references: report.references,
         diagnostics: report.diagnostics.iter().map(diagnostic).collect(),
-    };
-    out.write_all(if first { b"\n" } else { b",\n" })?;
-    write_indented(&serde_json::to_string_pretty(&file)?, "    ", out)
+    }
+}
+
+/// Writes one file's object, indented for its place in `files`, byte for
+/// byte as `serde_json`'s pretty printer writes [`File`] (the tests compare
+/// the two). By hand because this is the hot path of a large run: serde's
+/// pretty printer, a string per file and a second pass to indent it cost
+/// several times the bytes written.
+fn write_file(report: &FileReport, out: &mut Vec<u8>) {
+    spaces(out, 4);
+    let mut object = Object::open(out, 4);
+    object.string("path", &report.path);
+    object.string("format", report.format.name());
+    object.number("citations", report.citations);
+    object.number("references", report.references);
+    object.key("diagnostics");
+    let diagnostics = &report.diagnostics;
+    array(object.out, 6, diagnostics, |out, d| {
+        let mut o = Object::open(out, 8);
+        o.string("code", d.code);
+        o.string("rule", d.rule);
+        o.string("severity", d.severity.as_str());
+        o.string("message", &d.message);
+        o.number("line", d.start.line);
+        o.number("column", d.start.column);
+        o.number("end_line", d.end.line);
+        o.number("end_column", d.end.column);
+        o.number("byte_start", d.span.start);
+        o.number("byte_end", d.span.end);
+        o.optional_string("key", d.key.as_deref());
+        o.optional_string("group", d.group.map(Group::as_str));
+        o.key("keys");
+        array(o.out, 10, &d.keys, |out, key| escaped(out, key));
+        o.key("related");
+        array(o.out, 10, &d.related, |out, r| {
+            let mut related = Object::open(out, 12);
+            related.number("line", r.start.line);
+            related.number("column", r.start.column);
+            related.string("message", &r.message);
+            related.close();
+        });
+        o.optional_string("help", d.help.as_deref());
+        o.string("fingerprint", &d.fingerprint);
+        if let Some(online) = &d.online {
+            o.string("url", &online.url);
+            o.string("status", &online.status);
+            o.string("verdict", online.verdict.as_str());
+            o.optional_string("suggestion", online.suggestion.as_deref());
+        }
+        o.close();
+    });
+    object.close();
+}
+
+/// A pretty-printed object being written: `{`, then `"key": value` members
+/// one per line at `indent + 2` spaces, then `}` at `indent` (its line's
+/// indent; the `{` itself is written where the caller stands).
+struct Object<'o> {
+    out: &'o mut Vec<u8>,
+    indent: usize,
+    members: usize,
+}
+
+impl<'o> Object<'o> {
+    fn open(out: &'o mut Vec<u8>, indent: usize) -> Self {
+        out.push(b'{');
+        Object {
+            out,
+            indent,
+            members: 0,
+        }
+    }
+
+    /// Starts a member: the separator, the indent and `"name": `.
+    fn key(&mut self, name: &str) {
+        self.out
+            .extend_from_slice(if self.members == 0 { b"\n" } else { b",\n" });
+        spaces(self.out, self.indent + 2);
+        escaped(self.out, name);
+        self.out.extend_from_slice(b": ");
+        self.members += 1;
+    }
+
+    fn string(&mut self, name: &str, value: &str) {
+        self.key(name);
+        escaped(self.out, value);
+    }
+
+    fn optional_string(&mut self, name: &str, value: Option<&str>) {
+        self.key(name);
+        match value {
+            Some(value) => escaped(self.out, value),
+            None => self.out.extend_from_slice(b"null"),
+        }
+    }
+
+    fn number(&mut self, name: &str, value: usize) {
+        self.key(name);
+        self.out
+            .extend_from_slice(itoa::Buffer::new().format(value).as_bytes());
+    }
+
+    fn close(self) {
+        if self.members == 0 {
+            self.out.push(b'}');
+            return;
+        }
+        self.out.push(b'\n');
+        spaces(self.out, self.indent);
+        self.out.push(b'}');
+    }
+}
+
+/// A pretty-printed array whose line is indented by `indent`: `[]` when
+/// empty, else one element per line at `indent + 2`.
+fn array<T>(
+    out: &mut Vec<u8>,
+    indent: usize,
+    items: &[T],
+    mut write: impl FnMut(&mut Vec<u8>, &T),
+) {
+    if items.is_empty() {
+        out.extend_from_slice(b"[]");
+        return;
+    }
+    out.push(b'[');
+    for (i, item) in items.iter().enumerate() {
+        out.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
+        spaces(out, indent + 2);
+        write(out, item);
+    }
+    out.push(b'\n');
+    spaces(out, indent);
+    out.push(b']');
+}
+
+fn spaces(out: &mut Vec<u8>, n: usize) {
+    out.resize(out.len() + n, b' ');
+}
+
+/// A JSON string as `serde_json` writes it: `"` and `\\` escaped, the
+/// control characters as `\n`-style or `\u00xx` escapes, everything else
+/// (non-ASCII included) as it is.
+fn escaped(out: &mut Vec<u8>, s: &str) {
+    out.push(b'"');
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let escape: &[u8] = match b {
+            b'"' => b"\\\"",
+            b'\\' => b"\\\\",
+            b'\n' => b"\\n",
+            b'\r' => b"\\r",
+            b'\t' => b"\\t",
+            0x08 => b"\\b",
+            0x0c => b"\\f",
+            0..=0x1f => {
+                out.extend_from_slice(&bytes[start..i]);
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.extend_from_slice(b"\\u00");
+                out.push(HEX[usize::from(b >> 4)]);
+                out.push(HEX[usize::from(b & 0xf)]);
+                start = i + 1;
+                continue;
+            }
+            _ => continue,
+        };
+        out.extend_from_slice(&bytes[start..i]);
+        out.extend_from_slice(escape);
+        start = i + 1;
+    }
+    out.extend_from_slice(&bytes[start..]);
+    out.push(b'"');
 }
 
 pub(super) fn finish(summary: &Summary, out: &mut dyn Write) -> io::Result<()> {
@@ -238,6 +420,86 @@ mod tests {
         )
         .unwrap();
         String::from_utf8(out).unwrap()
+    }
+
+    /// What [`super::write_file`] must write: serde's pretty print of the
+    /// file, indented for its place in the report.
+    fn by_serde(report: &crate::FileReport) -> Vec<u8> {
+        let mut out = Vec::new();
+        let pretty = serde_json::to_string_pretty(&super::serde_file(report)).unwrap();
+        super::write_indented(&pretty, "    ", &mut out).unwrap();
+        out
+    }
+
+    fn by_hand(report: &crate::FileReport) -> Vec<u8> {
+        let mut out = Vec::new();
+        super::write_file(report, &mut out);
+        out
+    }
+
+    #[test]
+    fn the_hand_written_file_object_is_serdes_byte_for_byte_on_every_fixture() {
+        let mut checked = 0;
+        for entry in ignore::WalkBuilder::new(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures"))
+            .build()
+            .flatten()
+            .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
+        {
+            let bytes = std::fs::read(entry.path()).unwrap();
+            let source = SourceFile::from_vec(entry.path().display().to_string(), bytes);
+            let report = lint(&source, &Settings::default());
+            assert_eq!(
+                String::from_utf8(by_hand(&report)).unwrap(),
+                String::from_utf8(by_serde(&report)).unwrap(),
+                "{}",
+                entry.path().display()
+            );
+            checked += 1;
+        }
+        assert!(checked > 40, "only {checked} fixtures");
+    }
+
+    #[test]
+    fn every_optional_field_and_escape_is_written_as_serde_writes_it() {
+        use crate::diagnostic::{Diagnostic, OnlineFinding, Severity};
+        use crate::online::Verdict;
+        let mut report = lint(
+            &SourceFile::from_text("a \"b\"\\c.txt", "Claim.[1][2]\n\n  1. ^ One.\n"),
+            &Settings::default(),
+        );
+        let mut bare = Diagnostic::new(
+            "CIT030",
+            "dead-link",
+            Severity::Warning,
+            crate::source::Span::new(0, 1),
+            "tab\there, nul\u{0}, bell\u{7}, \u{8}\u{c}\r\n, del\u{7f}, «ü» 😀",
+        );
+        bare.online = Some(Box::new(OnlineFinding {
+            url: "https://example.org/\"x\"".into(),
+            status: "404".into(),
+            verdict: Verdict::Dead,
+            suggestion: None,
+        }));
+        let mut suggested = bare.clone();
+        suggested.keys = vec!["1".into(), "2".into()];
+        suggested.help = Some("use \\ the archive".into());
+        suggested.online.as_mut().unwrap().suggestion = Some("https://web.archive.org/x".into());
+        report.diagnostics.extend([bare, suggested]);
+        assert_eq!(
+            String::from_utf8(by_hand(&report)).unwrap(),
+            String::from_utf8(by_serde(&report)).unwrap()
+        );
+        report.diagnostics.clear();
+        assert_eq!(by_hand(&report), by_serde(&report));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn strings_are_escaped_as_serde_escapes_them(text in "(\\PC|[\\x00-\\x1f\\x7f\"\\\\])*") {
+            let mut ours = Vec::new();
+            super::escaped(&mut ours, &text);
+            proptest::prop_assert_eq!(String::from_utf8(ours).unwrap(), serde_json::to_string(&text).unwrap());
+        }
     }
 
     #[test]
