@@ -300,15 +300,35 @@ fn quoted_titles(text: &str) -> Vec<&str> {
             let open = pair[0];
             let start = open + text[open..].chars().next().map_or(1, char::len_utf8);
             let candidate = &text[start..pair[1]];
-            let first = candidate.chars().next()?;
-            let last = candidate.chars().next_back()?;
-            let looks_like_title = first.is_alphanumeric()
-                && !last.is_whitespace()
-                && candidate.split_whitespace().nth(1).is_some()
-                && !candidate.contains(['+', '=', '{', '}', '|']);
-            looks_like_title.then_some(candidate)
+            title_like(candidate).then_some(candidate)
         })
         .collect()
+}
+
+/// Whether a quoted stretch looks like a title: starts with a letter or
+/// digit, does not end in a space, has two words, and holds none of the
+/// characters of code (`+ = { } |`).
+fn title_like(candidate: &str) -> bool {
+    let (Some(first), Some(last)) = (candidate.chars().next(), candidate.chars().next_back())
+    else {
+        return false;
+    };
+    // Two words at least: the first character is a letter and the last is
+    // not a space, so one space anywhere makes a second word. Bytes first:
+    // decoding every character was a visible cost.
+    let has_space = candidate
+        .bytes()
+        .any(|b| matches!(b, b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r' | b' '))
+        || (!candidate.is_ascii()
+            && candidate
+                .chars()
+                .any(|c| !c.is_ascii() && c.is_whitespace()));
+    first.is_alphanumeric()
+        && !last.is_whitespace()
+        && has_space
+        && !candidate
+            .bytes()
+            .any(|b| matches!(b, b'+' | b'=' | b'{' | b'}' | b'|'))
 }
 
 #[cfg(test)]
@@ -413,6 +433,17 @@ mod tests {
         #[test]
         fn words_agree_with_the_definition_on_any_text(text in "\\PC{0,64}") {
             proptest::prop_assert_eq!(normalise_words(&text), normalise_words_slowly(&text));
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn title_test_agrees_with_its_definition(candidate in "[a-zA-Z0-9 \\t\u{a0}\u{2003}\u{85}+={}|é.,-]{0,12}") {
+            let definition = candidate.chars().next().is_some_and(char::is_alphanumeric)
+                && !candidate.chars().next_back().is_some_and(char::is_whitespace)
+                && candidate.split_whitespace().nth(1).is_some()
+                && !candidate.contains(['+', '=', '{', '}', '|']);
+            proptest::prop_assert_eq!(title_like(&candidate), definition, "{:?}", candidate);
         }
     }
 
