@@ -179,6 +179,13 @@ impl MappedText {
         let base = raw.start;
         let (mut i, mut j) = (0, 0);
         while j < value.len() {
+            let run = common_run(&raw_text[i..], &value[j..]);
+            if run > 0 {
+                self.push_exact(&value[j..j + run], base + i);
+                i += run;
+                j += run;
+                continue;
+            }
             let Some(d) = value[j..].chars().next() else {
                 break;
             };
@@ -305,6 +312,20 @@ impl MappedText {
             seg.raw + seg.raw_len
         })
     }
+}
+
+/// How many leading bytes `raw` and `value` share before any `&`, ending on
+/// a char boundary: a run that maps one to one, taken in one piece.
+fn common_run(raw: &str, value: &str) -> usize {
+    let mut n = raw
+        .bytes()
+        .zip(value.bytes())
+        .take_while(|&(r, d)| r == d && r != b'&')
+        .count();
+    while !value.is_char_boundary(n) {
+        n -= 1;
+    }
+    n
 }
 
 /// Where an entity that starts at `raw[i]` ends, and how many decoded bytes
@@ -595,7 +616,7 @@ impl Attr {
 
 /// A read attribute: where its decoded value sits in [`TagBuf::values`],
 /// and its source span (from its name to just past its value).
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Default)]
 struct AttrValue {
     start: usize,
     end: usize,
@@ -609,7 +630,10 @@ struct TagBuf {
     start: usize,
     /// The values of the attributes in `attrs`, back to back.
     values: Vec<u8>,
-    attrs: [Option<AttrValue>; Attr::COUNT],
+    /// By [`Attr`]; only those in `given` belong to this tag.
+    attrs: [AttrValue; Attr::COUNT],
+    /// One bit per [`Attr`] the tag has.
+    given: u8,
     /// The attribute whose value comes next; `None` when it is one the
     /// parser does not read or one already given (the first one counts).
     current: Option<Attr>,
@@ -623,22 +647,22 @@ impl TagBuf {
     }
 
     fn attribute(&mut self, name: &[u8], span: html5gum::Span<usize>) {
-        self.current = Attr::from_name(name).filter(|&a| self.attrs[a as usize].is_none());
+        self.current = Attr::from_name(name).filter(|&a| self.given & (1 << a as u8) == 0);
         if let Some(a) = self.current {
+            self.given |= 1 << a as u8;
             let at = self.values.len();
-            self.attrs[a as usize] = Some(AttrValue {
+            self.attrs[a as usize] = AttrValue {
                 start: at,
                 end: at,
                 span,
-            });
+            };
         }
     }
 
     fn value(&mut self, value: &[u8], end: usize) {
-        if let Some(a) = self.current
-            && let Some(attr) = &mut self.attrs[a as usize]
-        {
+        if let Some(a) = self.current {
             self.values.extend_from_slice(value);
+            let attr = &mut self.attrs[a as usize];
             attr.end = self.values.len();
             // The span runs to just past the value (its closing quote).
             attr.span.end = end.saturating_add(1);
@@ -647,17 +671,21 @@ impl TagBuf {
 
     fn clear_attributes(&mut self) {
         self.values.clear();
-        self.attrs = [None; Attr::COUNT];
+        self.given = 0;
         self.current = None;
     }
 
+    fn get(&self, a: Attr) -> Option<&AttrValue> {
+        (self.given & (1 << a as u8) != 0).then(|| &self.attrs[a as usize])
+    }
+
     fn attr(&self, a: Attr) -> Option<&[u8]> {
-        let attr = self.attrs[a as usize]?;
+        let attr = self.get(a)?;
         Some(&self.values[attr.start..attr.end])
     }
 
     fn attr_span(&self, a: Attr) -> Option<html5gum::Span<usize>> {
-        Some(self.attrs[a as usize]?.span)
+        Some(self.get(a)?.span)
     }
 }
 
@@ -811,13 +839,13 @@ struct TextAcc {
 impl TextAcc {
     fn push(&mut self, value: &str, raw: Span, exact: bool) {
         self.text.push_str(value);
-        let trimmed = value.trim();
-        if trimmed.is_empty() {
+        let rest = value.trim_start();
+        if rest.is_empty() {
             return;
         }
         let (start, end) = if exact {
-            let lead = value.len() - value.trim_start().len();
-            let trail = value.len() - value.trim_end().len();
+            let lead = value.len() - rest.len();
+            let trail = rest.len() - rest.trim_end().len();
             (raw.start + lead, raw.end - trail)
         } else {
             (raw.start, raw.end)
@@ -1715,7 +1743,14 @@ fn id_key(id: &str) -> Option<Key> {
 }
 
 fn collapse(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 // ---------------------------------------------------------------------------
@@ -1735,8 +1770,7 @@ enum Classified {
     NotCitation,
 }
 
-fn classify(cand: &Cand, ctx: &MarkerContext, reference_ctx: &MarkerContext) -> Classified {
-    let ctx = if cand.reference { reference_ctx } else { ctx };
+fn classify(cand: &Cand, ctx: &MarkerContext) -> Classified {
     match markers::classify(&cand.inner.text, 0, cand.glued_next, ctx) {
         MarkerKind::Cites { group, mut items } => {
             for item in &mut items {
@@ -1803,13 +1837,18 @@ fn build(text: &str, scan: Scan, options: &ParseOptions) -> Document {
                 .filter_map(|k| k.as_ref().and_then(Key::number)),
         )
         .max();
-    let ctx = options.marker_context(max_entry_number);
-    // A reference `<sup>` is never a bracketed year.
-    let mut reference_ctx = ctx.clone();
-    reference_ctx.max_entry_number = Some(u32::MAX);
+    let mut ctx = options.marker_context(max_entry_number);
     let classified: Vec<Classified> = cands
         .iter()
-        .map(|c| classify(c, &ctx, &reference_ctx))
+        .map(|c| {
+            // A reference `<sup>` is never a bracketed year.
+            ctx.max_entry_number = if c.reference {
+                Some(u32::MAX)
+            } else {
+                max_entry_number
+            };
+            classify(c, &ctx)
+        })
         .collect();
 
     // Markers that link to an entry: (entry, group, key).
