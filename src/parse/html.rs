@@ -5,13 +5,20 @@
 //!
 //! The input is tokenized by [`html5gum`], a WHATWG-compliant tokenizer that
 //! decodes entities and reports byte spans into the original text. Its
-//! tokens drive a *light element stack*: no tree is built, but the stack
+//! events drive a *light element stack*: no tree is built, but the stack
 //! knows enough of HTML's forgiveness to keep the context right — void
 //! elements are never pushed, an open `<li>` is closed by the next `<li>`,
 //! an open `<p>` by the next block, an end tag closes everything opened
 //! after its element, and stray end tags are ignored. The tokenizer switches
 //! to raw text inside `<script>`, `<style>` and the like, so their content
 //! is never read as markup, and the parser never reads it as text.
+//!
+//! Pass 1 does little work per tag and per byte: the tokenizer's events go
+//! straight to the collector (no token is built, and parse errors are
+//! switched off), only the attributes the parser reads are kept, names and
+//! attribute values are compared as bytes, element names become numbers
+//! (`El` for the known ones), and text that is a copy of its source is used
+//! in place.
 //!
 //! The document is read in two passes:
 //!
@@ -55,8 +62,10 @@
 //! `<sup>` elements; every span is a valid char-boundary range of the file.
 
 use std::collections::HashMap;
+use std::convert::Infallible;
 
-use html5gum::{DefaultEmitter, StartTag, Token, Tokenizer};
+use html5gum::emitters::callback::{Callback, CallbackEmitter, CallbackEvent};
+use html5gum::{Emitter, ForwardingEmitter, Tokenizer};
 
 use crate::links::href_link;
 use crate::model::{Directive, Document, Entry, Group, Key, Link, ParseNote, RefList};
@@ -170,6 +179,13 @@ impl MappedText {
         let base = raw.start;
         let (mut i, mut j) = (0, 0);
         while j < value.len() {
+            let run = common_run(&raw_text[i..], &value[j..]);
+            if run > 0 {
+                self.push_exact(&value[j..j + run], base + i);
+                i += run;
+                j += run;
+                continue;
+            }
             let Some(d) = value[j..].chars().next() else {
                 break;
             };
@@ -298,6 +314,20 @@ impl MappedText {
     }
 }
 
+/// How many leading bytes `raw` and `value` share before any `&`, ending on
+/// a char boundary: a run that maps one to one, taken in one piece.
+fn common_run(raw: &str, value: &str) -> usize {
+    let mut n = raw
+        .bytes()
+        .zip(value.bytes())
+        .take_while(|&(r, d)| r == d && r != b'&')
+        .count();
+    while !value.is_char_boundary(n) {
+        n -= 1;
+    }
+    n
+}
+
 /// Where an entity that starts at `raw[i]` ends, and how many decoded bytes
 /// it produced (`value[j..j + m]`). Prefers a `;`-terminated name after which
 /// source and decoded text agree again, then the shortest agreeing length
@@ -362,138 +392,370 @@ mod flag {
     pub const COUNT: usize = 15;
 }
 
-/// Elements that never have content.
-const VOID: &[&str] = &[
-    "area", "base", "basefont", "bgsound", "br", "col", "embed", "frame", "hr", "img", "input",
-    "keygen", "link", "meta", "param", "source", "track", "wbr",
-];
-/// Elements whose content the tokenizer reads as raw text; always pushed.
-const RAW_TEXT: &[&str] = &[
-    "script",
-    "style",
-    "textarea",
-    "title",
-    "iframe",
-    "xmp",
-    "noembed",
-    "noframes",
-    "noscript",
-    "plaintext",
-];
-/// Elements whose text is not part of the article.
-const INVISIBLE: &[&str] = &[
-    "script", "style", "head", "title", "noscript", "template", "iframe", "noembed", "noframes",
-];
-/// Elements whose text is shown but never holds citation markers.
-const NO_MARKERS: &[&str] = &[
-    "code",
-    "pre",
-    "kbd",
-    "samp",
-    "tt",
-    "var",
-    "math",
-    "svg",
-    "nav",
-    "footer",
-    "textarea",
-    "xmp",
-    "plaintext",
-];
-/// Elements that break the flow of text: a cluster never spans them.
-const BLOCKS: &[&str] = &[
-    "address",
-    "article",
-    "aside",
-    "blockquote",
-    "body",
-    "br",
-    "caption",
-    "center",
-    "dd",
-    "details",
-    "div",
-    "dl",
-    "dt",
-    "fieldset",
-    "figcaption",
-    "figure",
-    "footer",
-    "form",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "header",
-    "hr",
-    "html",
-    "li",
-    "main",
-    "menu",
-    "nav",
-    "ol",
-    "p",
-    "pre",
-    "section",
-    "summary",
-    "table",
-    "tbody",
-    "td",
-    "tfoot",
-    "th",
-    "thead",
-    "tr",
-    "ul",
-];
-/// Start tags that close an open `<p>`.
-const CLOSES_P: &[&str] = &[
-    "address",
-    "article",
-    "aside",
-    "blockquote",
-    "center",
-    "dd",
-    "details",
-    "div",
-    "dl",
-    "dt",
-    "fieldset",
-    "figcaption",
-    "figure",
-    "footer",
-    "form",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "header",
-    "hr",
-    "li",
-    "main",
-    "menu",
-    "nav",
-    "ol",
-    "p",
-    "pre",
-    "section",
-    "summary",
-    "table",
-    "ul",
-];
-/// Elements an implicit `</p>` is not looked for beyond.
-const P_SCOPE: &[&str] = &[
-    "html", "body", "table", "td", "th", "caption", "button", "object", "template",
-];
-/// Elements an implicit `</li>` is not looked for beyond.
-const LI_SCOPE: &[&str] = &["ol", "ul", "menu", "table", "td", "th", "body", "html"];
+/// What the parser knows of an element (bits of [`El::kind`]).
+mod kind {
+    /// Never has content.
+    pub const VOID: u16 = 1 << 0;
+    /// Its content is raw text to the tokenizer; it is pushed even when
+    /// written self-closing.
+    pub const RAW_TEXT: u16 = 1 << 1;
+    /// Its text is not part of the article.
+    pub const INVISIBLE: u16 = 1 << 2;
+    /// Its text is shown but never holds citation markers.
+    pub const NO_MARKERS: u16 = 1 << 3;
+    /// Breaks the flow of text: a cluster never spans it.
+    pub const BLOCK: u16 = 1 << 4;
+    /// Its start tag closes an open `<p>`.
+    pub const CLOSES_P: u16 = 1 << 5;
+    /// An implicit `</p>` is not looked for beyond it.
+    pub const P_SCOPE: u16 = 1 << 6;
+    /// An implicit `</li>` is not looked for beyond it.
+    pub const LI_SCOPE: u16 = 1 << 7;
+}
+
+/// Declares [`El`], one line per element: its name and its [`kind`]s.
+macro_rules! elements {
+    ($($el:ident $name:literal $($kind:ident)*;)*) => {
+        /// The element names the parser knows: every one it treats specially
+        /// and the common ones, so that most names need no interning (see
+        /// [`Collector::intern`]).
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        enum El {
+            $($el,)*
+        }
+
+        impl El {
+            const COUNT: usize = [$(El::$el),*].len();
+            #[cfg(test)]
+            const ALL: [(El, &'static [u8]); El::COUNT] = [$((El::$el, $name)),*];
+
+            /// A tag name (lowercased by the tokenizer) as an element. A
+            /// `match` on byte strings compiles to a decision tree on the
+            /// length and the bytes: no hashing and no string compares.
+            fn from_name(name: &[u8]) -> Option<El> {
+                match name {
+                    $($name => Some(El::$el),)*
+                    _ => None,
+                }
+            }
+
+            fn kind(self) -> u16 {
+                match self {
+                    $(El::$el => 0 $(| kind::$kind)*,)*
+                }
+            }
+        }
+    };
+}
+
+elements! {
+    A b"a";
+    Abbr b"abbr";
+    Address b"address" BLOCK CLOSES_P;
+    Annotation b"annotation";
+    Area b"area" VOID;
+    Article b"article" BLOCK CLOSES_P;
+    Aside b"aside" BLOCK CLOSES_P;
+    Audio b"audio";
+    B b"b";
+    Base b"base" VOID;
+    Basefont b"basefont" VOID;
+    Bdi b"bdi";
+    Bdo b"bdo";
+    Bgsound b"bgsound" VOID;
+    Big b"big";
+    Blockquote b"blockquote" BLOCK CLOSES_P;
+    Body b"body" BLOCK P_SCOPE LI_SCOPE;
+    Br b"br" VOID BLOCK;
+    Button b"button" P_SCOPE;
+    Caption b"caption" BLOCK P_SCOPE;
+    Center b"center" BLOCK CLOSES_P;
+    Cite b"cite";
+    Code b"code" NO_MARKERS;
+    Col b"col" VOID;
+    Colgroup b"colgroup";
+    Data b"data";
+    Dd b"dd" BLOCK CLOSES_P;
+    Del b"del";
+    Details b"details" BLOCK CLOSES_P;
+    Dfn b"dfn";
+    Div b"div" BLOCK CLOSES_P;
+    Dl b"dl" BLOCK CLOSES_P;
+    Dt b"dt" BLOCK CLOSES_P;
+    Em b"em";
+    Embed b"embed" VOID;
+    Fieldset b"fieldset" BLOCK CLOSES_P;
+    Figcaption b"figcaption" BLOCK CLOSES_P;
+    Figure b"figure" BLOCK CLOSES_P;
+    Font b"font";
+    Footer b"footer" NO_MARKERS BLOCK CLOSES_P;
+    Form b"form" BLOCK CLOSES_P;
+    Frame b"frame" VOID;
+    H1 b"h1" BLOCK CLOSES_P;
+    H2 b"h2" BLOCK CLOSES_P;
+    H3 b"h3" BLOCK CLOSES_P;
+    H4 b"h4" BLOCK CLOSES_P;
+    H5 b"h5" BLOCK CLOSES_P;
+    H6 b"h6" BLOCK CLOSES_P;
+    Head b"head" INVISIBLE;
+    Header b"header" BLOCK CLOSES_P;
+    Hr b"hr" VOID BLOCK CLOSES_P;
+    Html b"html" BLOCK P_SCOPE LI_SCOPE;
+    I b"i";
+    Iframe b"iframe" RAW_TEXT INVISIBLE;
+    Img b"img" VOID;
+    Input b"input" VOID;
+    Ins b"ins";
+    Kbd b"kbd" NO_MARKERS;
+    Keygen b"keygen" VOID;
+    Label b"label";
+    Li b"li" BLOCK CLOSES_P;
+    Link b"link" VOID;
+    Main b"main" BLOCK CLOSES_P;
+    Mark b"mark";
+    Math b"math" NO_MARKERS;
+    Menu b"menu" BLOCK CLOSES_P LI_SCOPE;
+    Meta b"meta" VOID;
+    Mi b"mi";
+    Mn b"mn";
+    Mo b"mo";
+    Mrow b"mrow";
+    Mstyle b"mstyle";
+    Nav b"nav" NO_MARKERS BLOCK CLOSES_P;
+    Noembed b"noembed" RAW_TEXT INVISIBLE;
+    Noframes b"noframes" RAW_TEXT INVISIBLE;
+    Noscript b"noscript" RAW_TEXT INVISIBLE;
+    Object b"object" P_SCOPE;
+    Ol b"ol" BLOCK CLOSES_P LI_SCOPE;
+    Option b"option";
+    P b"p" BLOCK CLOSES_P;
+    Param b"param" VOID;
+    Picture b"picture";
+    Plaintext b"plaintext" RAW_TEXT NO_MARKERS;
+    Pre b"pre" NO_MARKERS BLOCK CLOSES_P;
+    Q b"q";
+    S b"s";
+    Samp b"samp" NO_MARKERS;
+    Script b"script" RAW_TEXT INVISIBLE;
+    Section b"section" BLOCK CLOSES_P;
+    Select b"select";
+    Semantics b"semantics";
+    Small b"small";
+    Source b"source" VOID;
+    Span b"span";
+    Strong b"strong";
+    Style b"style" RAW_TEXT INVISIBLE;
+    Sub b"sub";
+    Summary b"summary" BLOCK CLOSES_P;
+    Sup b"sup";
+    Svg b"svg" NO_MARKERS;
+    Table b"table" BLOCK CLOSES_P P_SCOPE LI_SCOPE;
+    Tbody b"tbody" BLOCK;
+    Td b"td" BLOCK P_SCOPE LI_SCOPE;
+    Template b"template" INVISIBLE P_SCOPE;
+    Textarea b"textarea" RAW_TEXT NO_MARKERS;
+    Tfoot b"tfoot" BLOCK;
+    Th b"th" BLOCK P_SCOPE LI_SCOPE;
+    Thead b"thead" BLOCK;
+    Time b"time";
+    Title b"title" RAW_TEXT INVISIBLE;
+    Tr b"tr" BLOCK;
+    Track b"track" VOID;
+    Tt b"tt" NO_MARKERS;
+    U b"u";
+    Ul b"ul" BLOCK CLOSES_P LI_SCOPE;
+    Var b"var" NO_MARKERS;
+    Video b"video";
+    Wbr b"wbr" VOID;
+    Xmp b"xmp" RAW_TEXT NO_MARKERS;
+}
+
+/// An element name as a number: an [`El`], or past those, a name first seen
+/// in this document. Frames and the count of open elements use it, so no
+/// name is copied or hashed per tag.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Name(usize);
+
+impl Name {
+    fn of(el: El) -> Name {
+        Name(el as usize)
+    }
+}
+
+/// The attributes the parser reads; the tokenizer's others are dropped as
+/// they come.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Attr {
+    Class,
+    Style,
+    Href,
+    Id,
+    Role,
+    Type,
+    Start,
+    Value,
+}
+
+impl Attr {
+    const COUNT: usize = 8;
+
+    fn from_name(name: &[u8]) -> Option<Attr> {
+        Some(match name {
+            b"class" => Attr::Class,
+            b"style" => Attr::Style,
+            b"href" => Attr::Href,
+            b"id" => Attr::Id,
+            b"role" => Attr::Role,
+            b"type" => Attr::Type,
+            b"start" => Attr::Start,
+            b"value" => Attr::Value,
+            _ => return None,
+        })
+    }
+}
+
+/// A read attribute: where its decoded value sits in [`TagBuf::values`],
+/// and its source span (from its name to just past its value).
+#[derive(Clone, Copy, Debug, Default)]
+struct AttrValue {
+    start: usize,
+    end: usize,
+    span: html5gum::Span<usize>,
+}
+
+/// The start tag being read, in buffers reused from tag to tag.
+#[derive(Debug, Default)]
+struct TagBuf {
+    name: Vec<u8>,
+    start: usize,
+    /// The values of the attributes in `attrs`, back to back.
+    values: Vec<u8>,
+    /// By [`Attr`]; only those in `given` belong to this tag.
+    attrs: [AttrValue; Attr::COUNT],
+    /// One bit per [`Attr`] the tag has.
+    given: u8,
+    /// The attribute whose value comes next; `None` when it is one the
+    /// parser does not read or one already given (the first one counts).
+    current: Option<Attr>,
+}
+
+impl TagBuf {
+    fn open(&mut self, name: &[u8], start: usize) {
+        self.name.clear();
+        self.name.extend_from_slice(name);
+        self.start = start;
+    }
+
+    fn attribute(&mut self, name: &[u8], span: html5gum::Span<usize>) {
+        self.current = Attr::from_name(name).filter(|&a| self.given & (1 << a as u8) == 0);
+        if let Some(a) = self.current {
+            self.given |= 1 << a as u8;
+            let at = self.values.len();
+            self.attrs[a as usize] = AttrValue {
+                start: at,
+                end: at,
+                span,
+            };
+        }
+    }
+
+    fn value(&mut self, value: &[u8], end: usize) {
+        if let Some(a) = self.current {
+            self.values.extend_from_slice(value);
+            let attr = &mut self.attrs[a as usize];
+            attr.end = self.values.len();
+            // The span runs to just past the value (its closing quote).
+            attr.span.end = end.saturating_add(1);
+        }
+    }
+
+    fn clear_attributes(&mut self) {
+        self.values.clear();
+        self.given = 0;
+        self.current = None;
+    }
+
+    fn get(&self, a: Attr) -> Option<&AttrValue> {
+        (self.given & (1 << a as u8) != 0).then(|| &self.attrs[a as usize])
+    }
+
+    fn attr(&self, a: Attr) -> Option<&[u8]> {
+        let attr = self.get(a)?;
+        Some(&self.values[attr.start..attr.end])
+    }
+
+    fn attr_span(&self, a: Attr) -> Option<html5gum::Span<usize>> {
+        Some(self.get(a)?.span)
+    }
+}
+
+/// Feeds html5gum's events straight to the collector: no token is built,
+/// only the start tag being read is buffered.
+struct Sink<'c, 't> {
+    collector: &'c mut Collector<'t>,
+    tag: TagBuf,
+}
+
+impl Callback<Infallible, usize> for Sink<'_, '_> {
+    fn handle_event(
+        &mut self,
+        event: CallbackEvent<'_>,
+        span: html5gum::Span<usize>,
+    ) -> Option<Infallible> {
+        let collector = &mut *self.collector;
+        match event {
+            CallbackEvent::OpenStartTag { name } => self.tag.open(name, span.start),
+            CallbackEvent::AttributeName { name } => self.tag.attribute(name, span),
+            CallbackEvent::AttributeValue { value } => self.tag.value(value, span.end),
+            CallbackEvent::CloseStartTag { self_closing } => {
+                collector.start_tag(&self.tag, self_closing, span.end);
+                self.tag.name.clear();
+                self.tag.clear_attributes();
+            }
+            CallbackEvent::EndTag { name } => {
+                // An end tag's attributes are read, and dropped.
+                self.tag.clear_attributes();
+                let span = collector.checked(span.start, span.end);
+                collector.end_tag(name, span);
+            }
+            CallbackEvent::String { value } => {
+                let span = collector.checked(span.start, span.end);
+                collector.text_bytes(value, span);
+            }
+            CallbackEvent::Comment { .. } => {
+                let span = collector.checked(span.start, span.end);
+                directives::collect_in(collector.text, span, &mut collector.directives);
+            }
+            CallbackEvent::Doctype { .. } | CallbackEvent::Error(_) => {}
+        }
+        None
+    }
+}
+
+/// html5gum's callback emitter without parse errors: the parser has no use
+/// for them, and checking every input byte for them is a good part of the
+/// tokenizer's work.
+struct Quiet<'c, 't>(CallbackEmitter<Sink<'c, 't>, Infallible, usize>);
+
+impl ForwardingEmitter for Quiet<'_, '_> {
+    type Token = Infallible;
+
+    fn inner(&mut self) -> &mut impl Emitter<Token = Self::Token> {
+        &mut self.0
+    }
+
+    fn should_emit_errors(&mut self) -> bool {
+        false
+    }
+
+    fn emit_error(&mut self, _: html5gum::Error) {}
+}
 
 #[derive(Debug)]
 struct Frame {
-    name: String,
+    name: Name,
+    /// The element's [`kind`]s.
+    kind: u16,
     start: usize,
     flags: u32,
 }
@@ -506,13 +768,14 @@ struct Gap {
 }
 
 impl Gap {
-    fn push(&mut self, c: char) {
+    fn push(&mut self, s: &str) {
         if self.broken {
             return;
         }
-        self.text.push(c);
-        if self.text.len() > GAP_CAP {
+        if self.text.len() + s.len() > GAP_CAP {
             self.broken = true;
+        } else {
+            self.text.push_str(s);
         }
     }
 
@@ -576,13 +839,13 @@ struct TextAcc {
 impl TextAcc {
     fn push(&mut self, value: &str, raw: Span, exact: bool) {
         self.text.push_str(value);
-        let trimmed = value.trim();
-        if trimmed.is_empty() {
+        let rest = value.trim_start();
+        if rest.is_empty() {
             return;
         }
         let (start, end) = if exact {
-            let lead = value.len() - value.trim_start().len();
-            let trail = value.len() - value.trim_end().len();
+            let lead = value.len() - rest.len();
+            let trail = rest.len() - rest.trim_end().len();
             (raw.start + lead, raw.end - trail)
         } else {
             (raw.start, raw.end)
@@ -655,7 +918,10 @@ struct Scan {
 struct Collector<'t> {
     text: &'t str,
     stack: Vec<Frame>,
-    open: HashMap<String, usize>,
+    /// Open elements, by [`Name`].
+    open: Vec<usize>,
+    /// Names that are no [`El`], by first use.
+    names: HashMap<String, Name, foldhash::fast::RandomState>,
     depth: [usize; flag::COUNT],
     anchors: Vec<Option<String>>,
     listish: Vec<bool>,
@@ -677,18 +943,58 @@ fn lossy(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-fn has_token(list: &str, token: &str) -> bool {
-    list.split_ascii_whitespace().any(|t| t == token)
+/// Class tokens the parser reacts to (bits of [`class_bits`]).
+mod class {
+    pub const NAVBOX: u16 = 1 << 0;
+    pub const EDITSECTION: u16 = 1 << 1;
+    pub const CITE_BACKLINK: u16 = 1 << 2;
+    pub const EXTERNAL: u16 = 1 << 3;
+    pub const AUTONUMBER: u16 = 1 << 4;
+    pub const REF_TEXT: u16 = 1 << 5;
+    pub const REFLIST: u16 = 1 << 6;
+    /// `reflist-lower-alpha` and the like.
+    pub const ALPHA_REFLIST: u16 = 1 << 7;
+    pub const HEADLINE: u16 = 1 << 8;
+    pub const REFERENCES: u16 = 1 << 9;
+    pub const REFERENCE: u16 = 1 << 10;
+}
+
+/// The [`class`] tokens in a `class` attribute, read in one pass.
+fn class_bits(list: &[u8]) -> u16 {
+    let mut bits = 0;
+    for token in list.split(u8::is_ascii_whitespace) {
+        bits |= match token {
+            b"vertical-navbox" => class::NAVBOX,
+            b"mw-editsection" => class::EDITSECTION,
+            b"mw-cite-backlink" => class::CITE_BACKLINK,
+            b"external" => class::EXTERNAL,
+            b"autonumber" => class::AUTONUMBER,
+            b"reference-text" | b"mw-reference-text" => class::REF_TEXT,
+            b"reflist" | b"mw-references-wrap" => class::REFLIST,
+            b"mw-headline" => class::HEADLINE,
+            b"references" => class::REFERENCES,
+            b"reference" => class::REFERENCE,
+            _ => 0,
+        };
+        if token.starts_with(b"navbox") {
+            bits |= class::NAVBOX;
+        }
+        if token.starts_with(b"reflist-") && is_alpha_style(token) {
+            bits |= class::ALPHA_REFLIST;
+        }
+    }
+    bits
 }
 
 /// The fragment of a link that stays on the page: `#cite_note-3`, or
 /// Parsoid's `./Title#cite_note-3`.
-fn local_fragment(href: &str) -> Option<&str> {
-    if let Some(fragment) = href.strip_prefix('#') {
+fn local_fragment(href: &[u8]) -> Option<&[u8]> {
+    if let Some(fragment) = href.strip_prefix(b"#") {
         return Some(fragment);
     }
-    let (_, fragment) = href.rsplit_once('#')?;
-    (href.starts_with("./") || fragment.starts_with("cite_")).then_some(fragment)
+    let hash = memchr::memrchr(b'#', href)?;
+    let fragment = &href[hash + 1..];
+    (href.starts_with(b"./") || fragment.starts_with(b"cite_")).then_some(fragment)
 }
 
 /// Where the value of a start tag's `href` attribute is written (without
@@ -730,10 +1036,10 @@ fn links_note(fragment: Option<&str>) -> bool {
     fragment.is_some_and(|f| f.starts_with("cite_note"))
 }
 
-fn is_alpha_style(style: &str) -> bool {
-    ["alpha", "roman", "greek", "latin"]
+fn is_alpha_style(style: &[u8]) -> bool {
+    [&b"alpha"[..], b"roman", b"greek", b"latin"]
         .iter()
-        .any(|s| style.contains(s))
+        .any(|s| style.windows(s.len()).any(|w| w == *s))
 }
 
 impl<'t> Collector<'t> {
@@ -741,7 +1047,8 @@ impl<'t> Collector<'t> {
         Collector {
             text,
             stack: Vec::new(),
-            open: HashMap::new(),
+            open: vec![0; El::COUNT],
+            names: HashMap::default(),
             depth: [0; flag::COUNT],
             anchors: Vec::new(),
             listish: Vec::new(),
@@ -761,27 +1068,13 @@ impl<'t> Collector<'t> {
     }
 
     fn run(mut self) -> Scan {
-        let mut emitter = DefaultEmitter::<usize>::new_with_span();
+        let text = self.text;
+        let mut emitter = CallbackEmitter::new(Sink {
+            collector: &mut self,
+            tag: TagBuf::default(),
+        });
         emitter.naively_switch_states(true);
-        for token in Tokenizer::new_with_emitter(self.text, emitter) {
-            let Ok(token) = token;
-            match token {
-                Token::StartTag(tag) => self.start_tag(&tag),
-                Token::EndTag(tag) => {
-                    let span = self.checked(tag.span.start, tag.span.end);
-                    self.end_tag(&lossy(&tag.name), span);
-                }
-                Token::String(s) => {
-                    let span = self.checked(s.span.start, s.span.end);
-                    self.text_token(&String::from_utf8_lossy(&s.value), span);
-                }
-                Token::Comment(comment) => {
-                    let span = self.checked(comment.span.start, comment.span.end);
-                    directives::collect_in(self.text, span, &mut self.directives);
-                }
-                Token::Doctype(_) | Token::Error(_) => {}
-            }
-        }
+        let Ok(()) = Tokenizer::new_with_emitter(text, Quiet(emitter)).finish();
         let end = self.text.len();
         while !self.stack.is_empty() {
             let floor = self.stack.last().map_or(0, |f| f.start);
@@ -816,6 +1109,32 @@ impl<'t> Collector<'t> {
         self.depth[f.trailing_zeros() as usize]
     }
 
+    /// The [`Name`] of an element being opened.
+    fn intern(&mut self, name: &[u8], el: Option<El>) -> Name {
+        if let Some(el) = el {
+            return Name::of(el);
+        }
+        let name = String::from_utf8_lossy(name);
+        if let Some(&known) = self.names.get(name.as_ref()) {
+            return known;
+        }
+        let new = Name(self.open.len());
+        self.names.insert(name.into_owned(), new);
+        self.open.push(0);
+        new
+    }
+
+    /// The [`Name`] of an element being closed, if one was ever opened.
+    fn lookup(&self, name: &[u8], el: Option<El>) -> Option<Name> {
+        match el {
+            Some(el) => Some(Name::of(el)),
+            None => self
+                .names
+                .get(String::from_utf8_lossy(name).as_ref())
+                .copied(),
+        }
+    }
+
     // -- visible text bookkeeping -------------------------------------------
 
     fn resolve_pending(&mut self, next: Option<char>) {
@@ -834,15 +1153,14 @@ impl<'t> Collector<'t> {
 
     /// Text a reader sees.
     fn visible(&mut self, s: &str) {
-        if s.is_empty() {
+        let Some(first) = s.chars().next() else {
             return;
-        }
-        self.resolve_pending(s.chars().next());
-        for c in s.chars() {
-            self.gap.push(c);
-            if !(self.prev.is_none() && c.is_whitespace()) {
-                self.prev = Some(c);
-            }
+        };
+        self.resolve_pending(Some(first));
+        self.gap.push(s);
+        // Leading whitespace at a block edge is no previous character.
+        if self.prev.is_some() || !s.trim_start().is_empty() {
+            self.prev = s.chars().next_back();
         }
     }
 
@@ -856,56 +1174,57 @@ impl<'t> Collector<'t> {
 
     // -- tags ---------------------------------------------------------------
 
-    fn start_tag(&mut self, tag: &StartTag<usize>) {
-        let name = lossy(&tag.name);
-        let span = self.checked(tag.span.start, tag.span.end);
-        let attr = |key: &str| tag.attributes.get(key.as_bytes()).map(|v| lossy(&v.value));
-        let class = attr("class").unwrap_or_default();
-        let style: String = attr("style")
-            .unwrap_or_default()
-            .to_ascii_lowercase()
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect();
-        let name_is = |list: &[&str]| list.contains(&name.as_str());
+    /// A start tag that ends at `end`. Attribute values are compared as
+    /// bytes, and turned into strings only when they are kept.
+    fn start_tag(&mut self, tag: &TagBuf, self_closing: bool, end: usize) {
+        let el = El::from_name(&tag.name);
+        let kind = el.map_or(0, El::kind);
+        let span = self.checked(tag.start, end);
 
-        if name == "li" {
-            self.close_implicitly("li", LI_SCOPE, span.start);
+        if el == Some(El::Li) {
+            self.close_implicitly(El::Li, kind::LI_SCOPE, span.start);
         }
-        if name_is(CLOSES_P) {
-            self.close_implicitly("p", P_SCOPE, span.start);
+        if kind & kind::CLOSES_P != 0 {
+            self.close_implicitly(El::P, kind::P_SCOPE, span.start);
         }
-        if name == "body" {
-            self.close_implicitly("head", &[], span.start);
+        if el == Some(El::Body) {
+            self.close_implicitly(El::Head, 0, span.start);
         }
-        let block = name_is(BLOCKS);
+        let block = kind & kind::BLOCK != 0;
         if block {
             self.boundary();
         }
-        if name_is(VOID) || (tag.self_closing && !name_is(RAW_TEXT)) {
+        if kind & kind::VOID != 0 || (self_closing && kind & kind::RAW_TEXT == 0) {
             return;
         }
 
-        let href = attr("href");
-        let fragment = href.as_deref().and_then(local_fragment).map(str::to_owned);
-        let id = attr("id");
-        let navbox = class
-            .split_ascii_whitespace()
-            .any(|t| t.starts_with("navbox") || t == "vertical-navbox")
-            || attr("role").as_deref() == Some("navigation");
-        let editsection = has_token(&class, "mw-editsection");
-        let backlink = has_token(&class, "mw-cite-backlink")
-            || fragment
-                .as_deref()
-                .is_some_and(|f| f.starts_with("cite_ref"));
-        let anchor = name == "a";
-        let autonumber = anchor && has_token(&class, "external") && has_token(&class, "autonumber");
+        let class = tag.attr(Attr::Class).map_or(0, class_bits);
+        let has = |bits: u16| class & bits == bits;
+        let style: String = tag
+            .attr(Attr::Style)
+            .map(|s| {
+                String::from_utf8_lossy(s)
+                    .to_ascii_lowercase()
+                    .chars()
+                    .filter(|c| !c.is_whitespace())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let href = tag.attr(Attr::Href);
+        let fragment = href.and_then(local_fragment);
+        let id = tag.attr(Attr::Id);
+        let navbox = has(class::NAVBOX) || tag.attr(Attr::Role) == Some(b"navigation");
+        let editsection = has(class::EDITSECTION);
+        let backlink =
+            has(class::CITE_BACKLINK) || fragment.is_some_and(|f| f.starts_with(b"cite_ref"));
+        let anchor = el == Some(El::A);
+        let autonumber = anchor && has(class::EXTERNAL | class::AUTONUMBER);
 
         let mut flags = 0;
-        if name_is(INVISIBLE) || style.contains("display:none") {
+        if kind & kind::INVISIBLE != 0 || style.contains("display:none") {
             flags |= flag::INVISIBLE;
         }
-        if name_is(NO_MARKERS) || navbox || editsection || backlink || autonumber {
+        if kind & kind::NO_MARKERS != 0 || navbox || editsection || backlink || autonumber {
             flags |= flag::NO_MARKERS;
         }
         if editsection {
@@ -923,25 +1242,23 @@ impl<'t> Collector<'t> {
         if block {
             flags |= flag::BOUNDARY;
         }
-        if has_token(&class, "reference-text") || has_token(&class, "mw-reference-text") {
+        if has(class::REF_TEXT) {
             flags |= flag::REF_TEXT;
         }
-        if has_token(&class, "reflist") || has_token(&class, "mw-references-wrap") {
+        if has(class::REFLIST) {
             flags |= flag::REFLIST;
         }
-        let ol_type = attr("type").unwrap_or_default();
-        if class
-            .split_ascii_whitespace()
-            .any(|t| t.starts_with("reflist-") && is_alpha_style(t))
-            || (style.contains("list-style-type") && is_alpha_style(&style))
-            || (name == "ol" && matches!(ol_type.as_str(), "a" | "A" | "i" | "I"))
+        if has(class::ALPHA_REFLIST)
+            || (style.contains("list-style-type") && is_alpha_style(style.as_bytes()))
+            || (el == Some(El::Ol)
+                && matches!(tag.attr(Attr::Type), Some(b"a" | b"A" | b"i" | b"I")))
         {
             flags |= flag::ALPHA;
         }
         let hidden_or_skipped = self.d(flag::INVISIBLE) > 0
             || self.d(flag::NO_MARKERS) > 0
             || flags & (flag::INVISIBLE | flag::NO_MARKERS) != 0;
-        let level = match name.as_bytes() {
+        let level = match tag.name.as_slice() {
             [b'h', d @ b'1'..=b'6'] => Some(d - b'0'),
             _ => None,
         };
@@ -953,16 +1270,16 @@ impl<'t> Collector<'t> {
             self.heading = Some(HeadingBuild {
                 level,
                 text: String::new(),
-                id: id.clone(),
+                id: id.map(lossy),
             });
         }
         if let Some(heading) = &mut self.heading
             && heading.id.is_none()
-            && has_token(&class, "mw-headline")
+            && has(class::HEADLINE)
         {
-            heading.id = id.clone();
+            heading.id = id.map(lossy);
         }
-        let listish = matches!(name.as_str(), "ol" | "ul" | "menu");
+        let listish = matches!(el, Some(El::Ol | El::Ul | El::Menu));
         if listish {
             flags |= flag::LISTISH;
         }
@@ -970,21 +1287,21 @@ impl<'t> Collector<'t> {
             .section
             .as_ref()
             .is_some_and(|s| matches!(s.kind, Some(HeadingKind::References | HeadingKind::Notes)));
-        let is_list = name == "ol"
+        let is_list = el == Some(El::Ol)
             && self.list.is_none()
             && !hidden_or_skipped
-            && (has_token(&class, "references") || self.d(flag::REFLIST) > 0 || in_ref_section);
+            && (has(class::REFERENCES) || self.d(flag::REFLIST) > 0 || in_ref_section);
         if is_list {
             flags |= flag::LIST;
         }
-        let is_entry = name == "li"
+        let is_entry = el == Some(El::Li)
             && self.list.is_some()
             && self.entry.is_none()
             && self.listish.last() == Some(&true);
         if is_entry {
             flags |= flag::ENTRY;
         }
-        let is_sup_root = name == "sup"
+        let is_sup_root = el == Some(El::Sup)
             && self.sup.is_none()
             && !hidden_or_skipped
             && self.d(flag::EXT_ANCHOR) == 0;
@@ -993,14 +1310,16 @@ impl<'t> Collector<'t> {
         }
 
         // Push the frame, then act on it.
-        *self.open.entry(name.clone()).or_default() += 1;
-        for bit in 0..flag::COUNT {
-            if flags & (1 << bit) != 0 {
-                self.depth[bit] += 1;
-            }
+        let name = self.intern(&tag.name, el);
+        self.open[name.0] += 1;
+        let mut bits = flags;
+        while bits != 0 {
+            self.depth[bits.trailing_zeros() as usize] += 1;
+            bits &= bits - 1;
         }
         self.stack.push(Frame {
             name,
+            kind,
             start: span.start,
             flags,
         });
@@ -1008,7 +1327,7 @@ impl<'t> Collector<'t> {
             self.listish.push(is_list);
         }
         if anchor {
-            self.anchors.push(fragment.clone());
+            let fragment = fragment.map(lossy);
             if let Some(sup) = &mut self.sup
                 && let Some(fragment) = &fragment
             {
@@ -1029,11 +1348,15 @@ impl<'t> Collector<'t> {
             }
             if let Some(e) = self.entry
                 && fragment.is_none()
-                && let Some(href) = &href
-                && let Some(link) = href_link(href, href_value_span(self.text, span))
+                && let Some(href) = href
+                && let Some(link) = href_link(
+                    &String::from_utf8_lossy(href),
+                    href_value_span(self.text, span),
+                )
             {
                 self.entries[e].links.push(link);
             }
+            self.anchors.push(fragment);
         }
         if flags & flag::REF_TEXT != 0
             && let Some(e) = self.entry
@@ -1050,18 +1373,20 @@ impl<'t> Collector<'t> {
                 span: Span::new(span.start, span.end),
                 heading,
                 alpha: self.d(flag::ALPHA) > 0,
-                start: attr("start")
-                    .and_then(|s| s.trim().parse().ok())
+                start: tag
+                    .attr(Attr::Start)
+                    .and_then(|s| String::from_utf8_lossy(s).trim().parse().ok())
                     .unwrap_or(1),
                 entries: Vec::new(),
             });
             self.list = Some(self.lists.len() - 1);
         }
         if is_entry && let Some(list) = self.list {
+            let id = id.map(lossy);
             let id_key_span = id.as_deref().and_then(|id| {
-                let value = tag.attributes.get("id".as_bytes())?;
-                let raw = self.text.get(value.span.start..value.span.end)?;
-                let at = value.span.start + raw.rfind(id)?;
+                let value = tag.attr_span(Attr::Id)?;
+                let raw = self.text.get(value.start..value.end)?;
+                let at = value.start + raw.rfind(id)?;
                 let key = id_key_text(id)?;
                 let end = at + id.len();
                 Some(Span::new(end - key.len(), end))
@@ -1070,9 +1395,11 @@ impl<'t> Collector<'t> {
                 start: span.start,
                 content_start: span.end,
                 end: span.end,
-                id: id.clone(),
+                id,
                 id_key_span,
-                value: attr("value").and_then(|v| v.trim().parse().ok()),
+                value: tag
+                    .attr(Attr::Value)
+                    .and_then(|v| String::from_utf8_lossy(v).trim().parse().ok()),
                 list,
                 all: TextAcc::default(),
                 ref_text: TextAcc::default(),
@@ -1090,8 +1417,7 @@ impl<'t> Collector<'t> {
                 text: MappedText::default(),
                 overflow: false,
                 href: None,
-                reference: has_token(&class, "reference")
-                    || id.as_deref().is_some_and(|i| i.starts_with("cite_ref")),
+                reference: has(class::REFERENCE) || id.is_some_and(|i| i.starts_with(b"cite_ref")),
                 in_entry: self.entry,
                 gap: self.gap.clone(),
                 prev: self.prev,
@@ -1100,11 +1426,12 @@ impl<'t> Collector<'t> {
         }
     }
 
-    /// Closes an open `name` element that a new start tag ends implicitly
+    /// Closes an open `target` element that a new start tag ends implicitly
     /// (`<li>` after `<li>`, a block after `<p>`), looking no further than
-    /// `scope` elements.
-    fn close_implicitly(&mut self, name: &str, scope: &[&str], at: usize) {
-        if self.open.get(name).copied().unwrap_or(0) == 0 {
+    /// elements of the `scope` kind.
+    fn close_implicitly(&mut self, target: El, scope: u16, at: usize) {
+        let target = Name::of(target);
+        if self.open[target.0] == 0 {
             return;
         }
         let found = self
@@ -1112,8 +1439,8 @@ impl<'t> Collector<'t> {
             .iter()
             .rev()
             .take(IMPLICIT_CLOSE_DEPTH)
-            .take_while(|f| !scope.contains(&f.name.as_str()) || f.name == name)
-            .position(|f| f.name == name);
+            .take_while(|f| f.kind & scope == 0 || f.name == target)
+            .position(|f| f.name == target);
         if let Some(from_top) = found {
             let index = self.stack.len() - 1 - from_top;
             while self.stack.len() > index {
@@ -1124,13 +1451,17 @@ impl<'t> Collector<'t> {
         }
     }
 
-    fn end_tag(&mut self, name: &str, span: Span) {
-        if BLOCKS.contains(&name) {
+    fn end_tag(&mut self, name: &[u8], span: Span) {
+        let el = El::from_name(name);
+        if el.is_some_and(|el| el.kind() & kind::BLOCK != 0) {
             self.boundary();
         }
-        if matches!(name, "body" | "html") || self.open.get(name).copied().unwrap_or(0) == 0 {
+        if matches!(el, Some(El::Body | El::Html)) {
             return;
         }
+        let Some(name) = self.lookup(name, el).filter(|n| self.open[n.0] > 0) else {
+            return;
+        };
         let Some(index) = self.stack.iter().rposition(|f| f.name == name) else {
             return;
         };
@@ -1147,15 +1478,15 @@ impl<'t> Collector<'t> {
         let Some(frame) = self.stack.pop() else {
             return;
         };
-        if let Some(count) = self.open.get_mut(&frame.name) {
-            *count = count.saturating_sub(1);
-        }
-        for bit in 0..flag::COUNT {
-            if frame.flags & (1 << bit) != 0 {
-                self.depth[bit] = self.depth[bit].saturating_sub(1);
-            }
-        }
+        let open = &mut self.open[frame.name.0];
+        *open = open.saturating_sub(1);
         let flags = frame.flags;
+        let mut bits = flags;
+        while bits != 0 {
+            let depth = &mut self.depth[bits.trailing_zeros() as usize];
+            *depth = depth.saturating_sub(1);
+            bits &= bits - 1;
+        }
         if flags & flag::ANCHOR != 0 {
             self.anchors.pop();
         }
@@ -1221,17 +1552,30 @@ impl<'t> Collector<'t> {
 
     // -- text ---------------------------------------------------------------
 
-    fn text_token(&mut self, value: &str, span: Span) {
+    /// A text token as the tokenizer decoded it. Most tokens are a copy of
+    /// their source, which is then used as is: no UTF-8 check, no copy.
+    fn text_bytes(&mut self, value: &[u8], span: Span) {
         if self.d(flag::INVISIBLE) > 0 || value.is_empty() {
             return;
         }
+        let text = self.text;
+        if text.as_bytes().get(span.range()) == Some(value) {
+            self.text_token(&text[span.range()], span, true);
+        } else {
+            let value = String::from_utf8_lossy(value);
+            let exact = text.get(span.range()) == Some(value.as_ref());
+            self.text_token(&value, span, exact);
+        }
+    }
+
+    /// A visible text token; `exact` when it equals its source.
+    fn text_token(&mut self, value: &str, span: Span, exact: bool) {
         if let Some(heading) = &mut self.heading
             && self.depth[flag::EDITSECTION.trailing_zeros() as usize] == 0
             && heading.text.len() < HEADING_CAP
         {
             heading.text.push_str(value);
         }
-        let exact = self.text.get(span.range()) == Some(value);
         if let Some(e) = self.entry
             && self.d(flag::BACKLINK) == 0
         {
@@ -1399,7 +1743,14 @@ fn id_key(id: &str) -> Option<Key> {
 }
 
 fn collapse(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 // ---------------------------------------------------------------------------
@@ -1419,8 +1770,7 @@ enum Classified {
     NotCitation,
 }
 
-fn classify(cand: &Cand, ctx: &MarkerContext, reference_ctx: &MarkerContext) -> Classified {
-    let ctx = if cand.reference { reference_ctx } else { ctx };
+fn classify(cand: &Cand, ctx: &MarkerContext) -> Classified {
     match markers::classify(&cand.inner.text, 0, cand.glued_next, ctx) {
         MarkerKind::Cites { group, mut items } => {
             for item in &mut items {
@@ -1487,13 +1837,18 @@ fn build(text: &str, scan: Scan, options: &ParseOptions) -> Document {
                 .filter_map(|k| k.as_ref().and_then(Key::number)),
         )
         .max();
-    let ctx = options.marker_context(max_entry_number);
-    // A reference `<sup>` is never a bracketed year.
-    let mut reference_ctx = ctx.clone();
-    reference_ctx.max_entry_number = Some(u32::MAX);
+    let mut ctx = options.marker_context(max_entry_number);
     let classified: Vec<Classified> = cands
         .iter()
-        .map(|c| classify(c, &ctx, &reference_ctx))
+        .map(|c| {
+            // A reference `<sup>` is never a bracketed year.
+            ctx.max_entry_number = if c.reference {
+                Some(u32::MAX)
+            } else {
+                max_entry_number
+            };
+            classify(c, &ctx)
+        })
         .collect();
 
     // Markers that link to an entry: (entry, group, key).
@@ -2118,6 +2473,197 @@ In 1914 [1914] the ORCID [0000-0002-1825-0097] and <code>a[3]</code>.</p>
         doc(&deep);
         let many_li = "<ol class=references>".to_owned() + &"<li><b><i>".repeat(3000);
         doc(&many_li);
+    }
+
+    #[test]
+    fn element_kinds_follow_the_html_categories() {
+        let categories: [(u16, &[&str]); 8] = [
+            (
+                kind::VOID,
+                &[
+                    "area", "base", "basefont", "bgsound", "br", "col", "embed", "frame", "hr",
+                    "img", "input", "keygen", "link", "meta", "param", "source", "track", "wbr",
+                ],
+            ),
+            (
+                kind::RAW_TEXT,
+                &[
+                    "script",
+                    "style",
+                    "textarea",
+                    "title",
+                    "iframe",
+                    "xmp",
+                    "noembed",
+                    "noframes",
+                    "noscript",
+                    "plaintext",
+                ],
+            ),
+            (
+                kind::INVISIBLE,
+                &[
+                    "script", "style", "head", "title", "noscript", "template", "iframe",
+                    "noembed", "noframes",
+                ],
+            ),
+            (
+                kind::NO_MARKERS,
+                &[
+                    "code",
+                    "pre",
+                    "kbd",
+                    "samp",
+                    "tt",
+                    "var",
+                    "math",
+                    "svg",
+                    "nav",
+                    "footer",
+                    "textarea",
+                    "xmp",
+                    "plaintext",
+                ],
+            ),
+            (
+                kind::BLOCK,
+                &[
+                    "address",
+                    "article",
+                    "aside",
+                    "blockquote",
+                    "body",
+                    "br",
+                    "caption",
+                    "center",
+                    "dd",
+                    "details",
+                    "div",
+                    "dl",
+                    "dt",
+                    "fieldset",
+                    "figcaption",
+                    "figure",
+                    "footer",
+                    "form",
+                    "h1",
+                    "h2",
+                    "h3",
+                    "h4",
+                    "h5",
+                    "h6",
+                    "header",
+                    "hr",
+                    "html",
+                    "li",
+                    "main",
+                    "menu",
+                    "nav",
+                    "ol",
+                    "p",
+                    "pre",
+                    "section",
+                    "summary",
+                    "table",
+                    "tbody",
+                    "td",
+                    "tfoot",
+                    "th",
+                    "thead",
+                    "tr",
+                    "ul",
+                ],
+            ),
+            (
+                kind::CLOSES_P,
+                &[
+                    "address",
+                    "article",
+                    "aside",
+                    "blockquote",
+                    "center",
+                    "dd",
+                    "details",
+                    "div",
+                    "dl",
+                    "dt",
+                    "fieldset",
+                    "figcaption",
+                    "figure",
+                    "footer",
+                    "form",
+                    "h1",
+                    "h2",
+                    "h3",
+                    "h4",
+                    "h5",
+                    "h6",
+                    "header",
+                    "hr",
+                    "li",
+                    "main",
+                    "menu",
+                    "nav",
+                    "ol",
+                    "p",
+                    "pre",
+                    "section",
+                    "summary",
+                    "table",
+                    "ul",
+                ],
+            ),
+            (
+                kind::P_SCOPE,
+                &[
+                    "html", "body", "table", "td", "th", "caption", "button", "object", "template",
+                ],
+            ),
+            (
+                kind::LI_SCOPE,
+                &["ol", "ul", "menu", "table", "td", "th", "body", "html"],
+            ),
+        ];
+        for (el, name) in El::ALL {
+            assert_eq!(El::from_name(name), Some(el), "{el:?}");
+            for (bit, names) in categories {
+                let listed = names.contains(&std::str::from_utf8(name).unwrap());
+                assert_eq!(el.kind() & bit != 0, listed, "{el:?} kind {bit:#b}");
+            }
+        }
+        for (_, names) in categories {
+            for name in names {
+                assert!(El::from_name(name.as_bytes()).is_some(), "{name}");
+            }
+        }
+        assert_eq!(El::from_name(b"DIV"), None);
+        assert_eq!(El::from_name(b"x-div"), None);
+    }
+
+    #[test]
+    fn repeated_attributes_keep_the_first() {
+        let html = r##"<p>A.<sup class="reference" class="nowrap"><a href="#cite_note-1" href="#cite_note-2">1</a></sup></p><ol class="references" class="plain"><li id="cite_note-1" id="cite_note-2">One.</li></ol>"##;
+        let d = doc(html);
+        assert_eq!(keys(&d), ["1"]);
+        assert_eq!(d.entries.len(), 1);
+        assert_eq!(d.entries[0].key, Key::Number(1));
+        let label = d.entries[0].label_span.unwrap();
+        assert_eq!(&html[label.range()], "1");
+        assert!(label.end < html.find(r#"id="cite_note-2""#).unwrap());
+    }
+
+    #[test]
+    fn names_are_matched_whatever_their_case_or_kind() {
+        // Tag and attribute names are lowercased by the tokenizer; unknown
+        // elements open and close like any other, stray end tags are ignored.
+        let html = r##"<P>A.<SUP CLASS="reference"><A HREF="#cite_note-1">[1]</A></SUP></x-stray></P class="x">
+<X-Refs><H2>References</H2><x-list><OL><LI ID="cite_note-1">One.</LI></OL></x-list></X-Refs><p>After.[2]</p>"##;
+        let d = doc(html);
+        assert_eq!(body_keys(&d), ["1"]);
+        assert_eq!(d.entries.len(), 1);
+        assert_eq!(d.entries[0].key, Key::Number(1));
+        assert_eq!(d.entries[0].text, "One.");
+        assert_eq!(d.lists[0].heading.as_deref(), Some("References"));
     }
 
     mod prop {
