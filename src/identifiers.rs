@@ -43,9 +43,11 @@ pub struct SourceFacts {
 /// as one source need them, so they are not part of [`SourceFacts`].
 pub fn pinpoints(text: &str) -> Vec<String> {
     let mut pages: Vec<String> = PINPOINT
-        .captures_iter(text)
-        .map(|c| {
-            c[1].chars()
+        .find_iter(text)
+        .filter_map(|m| pinpoint_pages(m.as_str()))
+        .map(|group| {
+            group
+                .chars()
                 .filter(|c| !c.is_whitespace())
                 .map(|c| if matches!(c, '–' | '—') { '-' } else { c })
                 .collect()
@@ -54,6 +56,15 @@ pub fn pinpoints(text: &str) -> Vec<String> {
     pages.sort();
     pages.dedup();
     pages
+}
+
+/// The pages of a [`PINPOINT`] match, what its capture group holds: the
+/// match from its first digit (no prefix holds one), found without asking
+/// for captures, which need the regex's slower engines.
+fn pinpoint_pages(found: &str) -> Option<&str> {
+    found
+        .find(|c: char| c.is_ascii_digit())
+        .map(|i| &found[i..])
 }
 
 /// The title after an author and year, `Author (2004). Title. Publisher.`,
@@ -98,8 +109,8 @@ pub fn facts(text: &str) -> SourceFacts {
             Vec::new()
         },
         isbns: if has_isbn {
-            ISBN.captures_iter(text)
-                .filter_map(|c| isbn13(&c[1]))
+            ISBN.find_iter(text)
+                .filter_map(|m| isbn13(isbn_number(m.as_str())?))
                 .collect()
         } else {
             Vec::new()
@@ -128,6 +139,23 @@ pub fn facts(text: &str) -> SourceFacts {
         list.dedup();
     }
     facts
+}
+
+/// The number of an [`ISBN`] match: what its capture group holds, found
+/// without asking the regex for captures (which needs its slower engines).
+/// The group is the match from its first digit after `ISBN`, `ISBN-10` or
+/// `ISBN-13`: the separators before it hold no digits.
+fn isbn_number(found: &str) -> Option<&str> {
+    // "ISBN" is four characters, not always four bytes (`(?i)` lets `ſ`
+    // match `s`).
+    let (prefix_end, _) = found.char_indices().nth(4)?;
+    let rest = &found[prefix_end..];
+    let rest = rest
+        .strip_prefix("-10")
+        .or_else(|| rest.strip_prefix("-13"))
+        .unwrap_or(rest);
+    let start = rest.find(|c: char| c.is_ascii_digit())?;
+    Some(&rest[start..])
 }
 
 /// Normalises a URL for comparison (see [`crate::links::normalise`]); an
@@ -444,6 +472,28 @@ mod tests {
                 && candidate.split_whitespace().nth(1).is_some()
                 && !candidate.contains(['+', '=', '{', '}', '|']);
             proptest::prop_assert_eq!(title_like(&candidate), definition, "{:?}", candidate);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn isbn_numbers_are_the_capture_group(
+            text in "(x|ISBN|isbn|Iſbn|-1[03]|:| |=|\u{a0}|[0-9]{1,4}|-|X){0,12}"
+        ) {
+            let by_captures: Vec<&str> = ISBN.captures_iter(&text).map(|c| c.get(1).unwrap().as_str()).collect();
+            let by_hand: Vec<&str> = ISBN.find_iter(&text).filter_map(|m| isbn_number(m.as_str())).collect();
+            proptest::prop_assert_eq!(by_hand, by_captures, "{:?}", text);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn pinpoints_are_the_capture_group(
+            text in "(x|p\\.|pp\\.|P\\.p\\.|pages?|pg\\.|\\||=| |–|-|[0-9]{1,3}){0,12}"
+        ) {
+            let by_captures: Vec<&str> = PINPOINT.captures_iter(&text).map(|c| c.get(1).unwrap().as_str()).collect();
+            let by_hand: Vec<&str> = PINPOINT.find_iter(&text).filter_map(|m| pinpoint_pages(m.as_str())).collect();
+            proptest::prop_assert_eq!(by_hand, by_captures, "{:?}", text);
         }
     }
 
