@@ -85,13 +85,20 @@ use crate::source::Span;
 /// True when `text` shows signs of a Markdown copy of an article: links to
 /// `#cite_note` or `#cite_ref` anchors, or a GFM footnote definition line.
 pub fn looks_like(text: &str) -> bool {
-    text.contains("](#cite_note")
-        || text.contains("](#cite_ref")
-        || text.lines().any(|line| {
-            line.trim_start_matches(' ')
-                .strip_prefix("[^")
-                .is_some_and(|rest| rest.contains("]:"))
-        })
+    use memchr::memmem;
+    let bytes = text.as_bytes();
+    // A footnote definition: a line that starts (after spaces) with `[^` and
+    // has `]:` after it. Only the `[^` in the text are looked at, not every
+    // line.
+    let footnote_definition = |at: usize| {
+        let line_start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
+        let line_end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |i| at + i);
+        bytes[line_start..at].iter().all(|&b| b == b' ')
+            && memmem::find(&bytes[at + 2..line_end], b"]:").is_some()
+    };
+    memmem::find(bytes, b"](#cite_note").is_some()
+        || memmem::find(bytes, b"](#cite_ref").is_some()
+        || memmem::find_iter(bytes, b"[^").any(footnote_definition)
 }
 
 /// Parses Markdown into a [`Document`]: body citations, reference lists and
@@ -1663,6 +1670,22 @@ fn build(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn detection_agrees_with_reading_every_line(
+            text in "( |x|\\[\\^|\\]:|\\]|\\n|\\r\\n|\\r|\\]\\(#cite_note|\\]\\(#cite_ref){0,14}"
+        ) {
+            let definition = text.contains("](#cite_note")
+                || text.contains("](#cite_ref")
+                || text.lines().any(|line| {
+                    line.trim_start_matches(' ')
+                        .strip_prefix("[^")
+                        .is_some_and(|rest| rest.contains("]:"))
+                });
+            proptest::prop_assert_eq!(looks_like(&text), definition, "{:?}", text);
+        }
+    }
 
     fn doc(text: &str) -> Document {
         parse(text, &ParseOptions::default())
