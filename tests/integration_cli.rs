@@ -564,3 +564,33 @@ fn action_script_passes_fail_on() {
     ]);
     assert_eq!(run.file("output"), "exit-code=1\n");
 }
+
+/// Output follows `Path::cmp` order, also for paths spelled with `./`, and a
+/// file both named (`docs/./x.md`) and found by a walk keeps the name given.
+#[test]
+fn paths_from_several_arguments_keep_path_order_and_their_spelling() {
+    let dir = TempDir::new().unwrap();
+    let missing = "Claim.[2]\n\nReferences\n\n1. One.\n";
+    fs::write(dir.path().join("b.md"), missing).unwrap();
+    fs::write(dir.path().join("(a).md"), missing).unwrap();
+    fs::create_dir(dir.path().join("docs")).unwrap();
+    fs::write(dir.path().join("docs/-x.md"), missing).unwrap();
+    let run = |args: &[&str]| {
+        let out = citelint()
+            .current_dir(dir.path())
+            .args(["check", "--format", "concise", "--isolated"])
+            .args(args)
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        let mut paths: Vec<String> = stdout
+            .lines()
+            .filter_map(|l| l.split(':').next().map(str::to_owned))
+            .collect();
+        paths.dedup();
+        paths
+    };
+    // `Path::cmp` puts the `.` component before any name.
+    assert_eq!(run(&["./b.md", "(a).md"]), ["./b.md", "(a).md"]);
+    assert_eq!(run(&["docs/./-x.md", "docs"]), ["docs/./-x.md"]);
+}

@@ -134,8 +134,9 @@ pub struct Cache {
 }
 
 /// Why the database open on `conn` belongs to another program, or `None`
-/// when it is a citelint cache, one from before the application id was set
-/// (it has the `links` table), or empty.
+/// when it is a citelint cache: stamped with citelint's application id,
+/// empty, or (from before the id was set) holding only citelint's tables
+/// with citelint's columns. A table merely named `links` is not enough.
 fn foreign_owner(conn: &Connection) -> rusqlite::Result<Option<String>> {
     let id: i32 = conn.pragma_query_value(None, "application_id", |r| r.get(0))?;
     if id == APPLICATION_ID {
@@ -148,7 +149,25 @@ fn foreign_owner(conn: &Connection) -> rusqlite::Result<Option<String>> {
         .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")?
         .query_map([], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
-    if tables.is_empty() || tables.iter().any(|t| t == "links") {
+    if tables.is_empty() {
+        return Ok(None);
+    }
+    let links_columns: Vec<String> = conn
+        .prepare("SELECT name FROM pragma_table_info('links') ORDER BY cid")?
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    let ours = ["captures", "failures", "links"];
+    let citelint_links = [
+        "url",
+        "verdict",
+        "status",
+        "final_url",
+        "chain",
+        "nearest",
+        "checked_at",
+        "alive_at",
+    ];
+    if tables.iter().all(|t| ours.contains(&t.as_str())) && links_columns == citelint_links {
         return Ok(None);
     }
     Ok(Some(format!("tables {}", tables.join(", "))))
@@ -511,6 +530,32 @@ mod tests {
             err.reason(),
             "an SQLite database of another program (application id 0x12345678)"
         );
+    }
+
+    #[test]
+    fn a_table_named_links_does_not_make_a_database_a_cache() {
+        let dir = tempfile::tempdir().unwrap();
+        let theirs = dir.path().join("bookmarks.sqlite");
+        Connection::open(&theirs)
+            .unwrap()
+            .execute_batch(
+                "CREATE TABLE links (href TEXT); CREATE TABLE pages (id); INSERT INTO links VALUES ('a');",
+            )
+            .unwrap();
+        let before = std::fs::read(&theirs).unwrap();
+        let err = Cache::open(&theirs).err().expect("refused");
+        assert_eq!(
+            err.reason(),
+            "an SQLite database of another program (tables links, pages)"
+        );
+        assert_eq!(std::fs::read(&theirs).unwrap(), before, "nothing written");
+        // Only citelint's table names, but not citelint's columns.
+        let lookalike = dir.path().join("lookalike.sqlite");
+        Connection::open(&lookalike)
+            .unwrap()
+            .execute_batch("CREATE TABLE links (href TEXT);")
+            .unwrap();
+        assert!(Cache::open(&lookalike).err().expect("refused").is_foreign());
     }
 
     #[test]

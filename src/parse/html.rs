@@ -664,7 +664,10 @@ impl TagBuf {
             self.values.extend_from_slice(value);
             let attr = &mut self.attrs[a as usize];
             attr.end = self.values.len();
-            // The span runs to just past the value (its closing quote).
+            // One byte past the value: its closing quote, or after an
+            // unquoted value the byte that ended it. The span only bounds
+            // the search back for the attribute's text, where that byte is
+            // harmless.
             attr.span.end = end.saturating_add(1);
         }
     }

@@ -126,31 +126,26 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             sets.union(holder, i);
         }
     }
+    // Each entry's normalised text: long titles are looked for inside it,
+    // and equal texts are found by its hash.
+    let texts: Vec<String> = entries
+        .iter()
+        .map(|e| identifiers::normalise_words(&e.text))
+        .collect();
     let titles = contained_title_candidates(&facts);
-    // Normalised texts are needed to look for titles inside them; without
-    // titles, identical texts are found by a streaming hash instead.
-    let text_keys: Vec<(u64, usize)> = if titles.is_empty() {
-        entries
-            .iter()
-            .map(|e| identifiers::normalised_key(&e.text))
-            .collect()
-    } else {
-        let texts: Vec<String> = entries
-            .iter()
-            .map(|e| identifiers::normalise_words(&e.text))
-            .collect();
+    if !titles.is_empty() {
         link_contained_titles(&texts, &titles, &mut sets);
-        texts
-            .iter()
-            .map(|t| {
-                use std::hash::BuildHasher;
-                (
-                    foldhash::fast::FixedState::with_seed(0).hash_one(t),
-                    t.len(),
-                )
-            })
-            .collect()
-    };
+    }
+    let text_keys: Vec<(u64, usize)> = texts
+        .iter()
+        .map(|t| {
+            use std::hash::BuildHasher;
+            (
+                foldhash::fast::FixedState::with_seed(0).hash_one(t),
+                t.len(),
+            )
+        })
+        .collect();
     let mut same_text: FastMap<(u64, usize), usize> = FastMap::default();
     for (i, &key) in text_keys.iter().enumerate() {
         if key.1 < TEXT_MIN_LEN || is_ibid(&entries[i].text) {
@@ -158,10 +153,7 @@ fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         }
         let holder = *same_text.entry(key).or_insert(i);
         // Equal keys are checked word for word before they count.
-        if holder != i
-            && identifiers::normalise_words(&entries[holder].text)
-                == identifiers::normalise_words(&entries[i].text)
-        {
+        if holder != i && texts[holder] == texts[i] {
             sets.union(holder, i);
         }
     }

@@ -84,7 +84,14 @@ pub fn collect(
     // also found by a walk) is linted once. One walk never yields a path
     // twice, so only several arguments need the check, and a lexical
     // comparison spares a system call per file.
-    files.sort_unstable_by(|a, b| path_order(&a.0, &b.0).then(b.1.cmp(&a.1)));
+    // One walk's paths share their root and differ only in plain names, so
+    // bytes order them as `Path::cmp` does; paths from several arguments
+    // (`./b.md`, `docs/./x.md`) need `Path::cmp` itself.
+    if paths.len() == 1 {
+        files.sort_unstable_by(|a, b| path_order(&a.0, &b.0).then(b.1.cmp(&a.1)));
+    } else {
+        files.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+    }
     if paths.len() > 1 {
         let mut seen = std::collections::HashSet::new();
         files.retain(|(path, _)| seen.insert(lexical(path)));
@@ -99,8 +106,9 @@ pub fn collect(
     (inputs, problems)
 }
 
-/// The order of `Path::cmp` (component by component) for the clean paths a
-/// walk yields, compared as bytes with the separator below every other byte:
+/// The order of `Path::cmp` (component by component) for the paths one walk
+/// yields (a shared root, then plain names), compared as bytes with the
+/// separator below every other byte:
 /// `Path::cmp` splits both paths into components on every comparison, which
 /// made sorting a large tree a visible part of a run.
 fn path_order(a: &Path, b: &Path) -> std::cmp::Ordering {
