@@ -66,6 +66,14 @@ fn entry(links: Vec<CitedLink>) -> CitedEntry {
     }
 }
 
+/// One entry per path, each citing that path on `server`.
+fn one_entry_per_path(server: &TestServer, paths: &[&str]) -> Vec<CitedEntry> {
+    paths
+        .iter()
+        .map(|p| entry(vec![link(&server.url(p))]))
+        .collect()
+}
+
 async fn run(settings: OnlineSettings, entries: &[CitedEntry]) -> Results {
     let checker = Checker::new(settings).expect("valid settings");
     let refs: Vec<&CitedEntry> = entries.iter().collect();
@@ -108,10 +116,7 @@ async fn alive_dead_and_soft_dead_pages() {
         "/titled",
         "/no-head",
     ];
-    let entries: Vec<_> = paths
-        .iter()
-        .map(|p| entry(vec![link(&server.url(p))]))
-        .collect();
+    let entries = one_entry_per_path(&server, &paths);
     let results = run(settings(), &entries).await;
     let v = |p: &str| verdict(&results, &server.url(p));
     assert_eq!(v("/ok"), (Verdict::Alive, "200".into()));
@@ -199,10 +204,7 @@ async fn headlines_error_like_paths_home_pages_and_shortlinks_are_not_soft_dead(
         "/retired",
         "/story",
     ];
-    let entries: Vec<_> = paths
-        .iter()
-        .map(|p| entry(vec![link(&server.url(p))]))
-        .collect();
+    let entries = one_entry_per_path(&server, &paths);
     let results = run(settings(), &entries).await;
     let v = |p: &str| verdict(&results, &server.url(p));
     assert_eq!(v("/climber"), (Verdict::Alive, "200".into()));
@@ -338,10 +340,7 @@ async fn hangs_resets_loops_and_429s_are_unknown_never_dead() {
     })
     .await;
     let paths = ["/hang", "/reset", "/loop-a", "/limited", "/down"];
-    let entries: Vec<_> = paths
-        .iter()
-        .map(|p| entry(vec![link(&server.url(p))]))
-        .collect();
+    let entries = one_entry_per_path(&server, &paths);
     let started = Instant::now();
     let results = run(
         OnlineSettings {
