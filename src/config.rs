@@ -505,7 +505,8 @@ impl Config {
                     .collect(),
             };
             tags.extend(options.extend_tags.iter().flatten().cloned());
-            settings.parse.tags = Some(tags);
+            // Lowercased once here, not per document.
+            settings.parse.tags = Some(tags.iter().map(|t| t.to_lowercase()).collect());
         }
         let online = match parsed.online {
             None => crate::online::OnlineSettings::default(),

@@ -16,6 +16,7 @@ pub mod wikitext;
 
 use std::fmt;
 use std::str::FromStr;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -157,15 +158,16 @@ pub(crate) fn floor_char_boundary(text: &str, index: usize) -> usize {
 /// Options every parser takes.
 #[derive(Clone, Debug, Default)]
 pub struct ParseOptions {
-    /// Maintenance tags to recognise, lowercased.
-    pub tags: Option<Vec<String>>,
+    /// Maintenance tags to recognise, lowercased (`None`: the built-in
+    /// list). Shared by every file the settings govern.
+    pub tags: Option<Arc<[String]>>,
 }
 
 impl ParseOptions {
     pub(crate) fn marker_context(&self, max_entry_number: Option<u32>) -> MarkerContext {
         let mut ctx = MarkerContext::new(max_entry_number);
         if let Some(tags) = &self.tags {
-            ctx.tags = tags.iter().map(|t| t.to_lowercase()).collect();
+            ctx.tags = Arc::clone(tags);
         }
         ctx
     }
