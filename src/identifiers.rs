@@ -90,6 +90,12 @@ pub fn facts(text: &str) -> SourceFacts {
         has(isbn_upper) || has(isbn_lower),
         memchr::memchr(b'|', text.as_bytes()).is_some(),
     );
+    let parameter_titles = has_parameter.then(|| {
+        TITLE_PARAMETER
+            .captures_iter(text)
+            .filter_map(|c| c.get(1))
+            .map(|m| m.as_str())
+    });
     let mut facts = SourceFacts {
         urls: if has_url {
             crate::links::find_urls(text)
@@ -114,20 +120,13 @@ pub fn facts(text: &str) -> SourceFacts {
         } else {
             Vec::new()
         },
-        titles: Vec::new(),
+        titles: quoted_titles(text)
+            .into_iter()
+            .chain(parameter_titles.into_iter().flatten())
+            .map(normalise_words)
+            .filter(|t| t.len() >= 12 && t.contains(' '))
+            .collect(),
     };
-    let parameter_titles = has_parameter.then(|| {
-        TITLE_PARAMETER
-            .captures_iter(text)
-            .filter_map(|c| c.get(1))
-            .map(|m| m.as_str())
-    });
-    facts.titles = quoted_titles(text)
-        .into_iter()
-        .chain(parameter_titles.into_iter().flatten())
-        .map(normalise_words)
-        .filter(|t| t.len() >= 12 && t.contains(' '))
-        .collect();
     for list in [
         &mut facts.urls,
         &mut facts.dois,
